@@ -1,0 +1,44 @@
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Logger } from 'pino';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/connect.ts';
+import { errorHandler } from './errors.ts';
+import { originGuard, varyOrigin } from './middleware/origin.ts';
+import { demoRoutes } from './routes/demo.ts';
+import { healthRoutes } from './routes/health.ts';
+import { leadRoutes } from './routes/leads.ts';
+import { widgetRoutes } from './routes/widget.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** Path of the built widget.js. */
+  widgetFile: string;
+  /** Told after a lead and its jobs are committed, so the outbox worker need not wait for its next poll. */
+  onLeadStored?: (id: string) => void;
+  /** False while migrations run; /healthz then answers 503. */
+  isReady?: () => boolean;
+}
+
+/** Builds the HTTP app from its dependencies; it never listens (see server/main.ts). */
+export function createApp(deps: AppDeps) {
+  const app = new Hono();
+  app.use(varyOrigin);
+  app.use(secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
+  app.use('/api/*', ...originGuard(deps.config.allowedOrigins));
+
+  app.route('/api/leads', leadRoutes(deps));
+  app.route('/healthz', healthRoutes(deps));
+  app.route('/widget.js', widgetRoutes(deps.widgetFile));
+  app.route('/', demoRoutes());
+
+  app.notFound((c) => c.json({ error: 'not_found', message: 'No such route.' }, 404));
+  app.onError(errorHandler(deps.logger));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+const csv = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const originList = z.string().optional().transform((value, ctx) => {
+  const out: string[] = [];
+  for (const item of csv(value)) {
+    try {
+      const url = new URL(item);
+      if (url.origin === 'null' || item.replace(/\/$/, '') !== url.origin) throw new Error();
+      out.push(url.origin);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `"${item}" is not an origin; write it as https://www.example.de (scheme, host, optional port, no path)` });
+    }
+  }
+  return out;
+});
+
+const addressList = z.string().optional().transform((value, ctx) => {
+  const list = csv(value);
+  for (const item of list) {
+    if (!/^[^\s@,<>"]+@[^\s@,<>"]+\.[^\s@,<>"]+$/.test(item)) ctx.addIssue({ code: 'custom', message: `"${item}" is not a plain email address` });
+  }
+  return list;
+});
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^(postgres(ql)?:\/\/|sqlite:|file:)/.test(v), 'use postgres://user@host:5432/db, or sqlite:./data/leads.db'),
+  SMTP_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^smtps?:\/\//.test(v), 'use smtp://user:pass@host:587 or smtps://user:pass@host:465, or leave it unset to write .eml files'),
+  MAIL_FROM: z.string().min(3).default('Beraten lassen <leads@localhost>'),
+  SALES_INBOX: addressList,
+  ALLOWED_ORIGINS: originList,
+  ADMIN_TOKEN: z.string().optional(),
+  TRUST_PROXY: z.string().optional(),
+  PUBLIC_URL: z.string().url().optional(),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
+  MAIL_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(5),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config extends Omit<Env, 'SALES_INBOX' | 'ALLOWED_ORIGINS'> {
+  salesInbox: string[];
+  allowedOrigins: string[];
+  databaseUrl: string;
+  mailDir: string;
+  selfOrigin: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; a wrong setting throws a ConfigError naming the variable and the fix. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`Invalid settings (see .env.example):\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const publicHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
+  const selfOrigin = e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : `http://${publicHost}:${e.PORT}`;
+  const defaults = [selfOrigin, `http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`];
+  return {
+    ...e,
+    salesInbox: e.SALES_INBOX.length ? e.SALES_INBOX : ['sales@localhost'],
+    allowedOrigins: e.ALLOWED_ORIGINS.length ? e.ALLOWED_ORIGINS : [...new Set(defaults)],
+    databaseUrl: e.DATABASE_URL ?? `sqlite:${e.DATA_DIR}/leads.db`,
+    mailDir: `${e.DATA_DIR}/mail`,
+    selfOrigin,
+  };
+}

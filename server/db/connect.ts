@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: Dialect;
+  /** Where the data lives, for the start banner (the password is never shown). */
+  describe: string;
+  /** The raw better-sqlite3 handle on SQLite (backups, group commit); undefined on PostgreSQL. */
+  sqlite?: SqliteDatabase.Database;
+}
+
+export interface ConnectOptions {
+  poolSize?: number;
+  statementTimeoutMs?: number;
+}
+
+export function sqlitePath(url: string): string {
+  return resolve(url.replace(/^(sqlite:|file:)(\/\/)?/, ''));
+}
+
+export function connect(url: string, opts: ConnectOptions = {}): Db {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: opts.poolSize ?? 10,
+      statement_timeout: opts.statementTimeoutMs || undefined,
+      connectionTimeoutMillis: 5000,
+    });
+    // An idle client that loses its server must not crash the process; the next query reports it.
+    pool.on('error', () => {});
+    const safe = new URL(url);
+    safe.password = '';
+    return { kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', describe: safe.toString() };
+  }
+  const file = sqlitePath(url);
+  mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SqliteDatabase(file);
+  // WAL with synchronous=FULL: an acknowledged commit survives a crash of the process and of the machine.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 5000');
+  return { kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', describe: file, sqlite };
+}

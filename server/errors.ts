@@ -1,0 +1,66 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from 'pino';
+import type { ValidationIssue } from '../shared/api-types.ts';
+
+/** The one table of error codes: HTTP answers by status, infrastructure faults by cause. */
+export const ERROR_CODES = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  429: 'rate_limited',
+  500: 'internal',
+  503: 'unavailable',
+  // infrastructure
+  DB_UNAVAILABLE: 'E_DB_UNAVAILABLE',
+  DB_MIGRATING: 'E_DB_MIGRATING',
+  SMTP_TEMPORARY: 'E_SMTP_TEMPORARY',
+  SMTP_PERMANENT: 'E_SMTP_PERMANENT',
+  SMTP_NETWORK: 'E_SMTP_NETWORK',
+  SMTP_TOO_MANY_TRIES: 'E_SMTP_TOO_MANY_TRIES',
+  WIDGET_NOT_BUILT: 'E_WIDGET_NOT_BUILT',
+} as const;
+
+export type InfraCode = keyof typeof ERROR_CODES & string;
+
+/** An infrastructure fault: a code from the table and the underlying cause. */
+export class InfraError extends Error {
+  readonly code: string;
+  constructor(code: Exclude<InfraCode, `${number}`>, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = ERROR_CODES[code];
+  }
+}
+
+/** A 422 that carries field issues; the onError handler renders them. */
+export function validationFailed(issues: ValidationIssue[]): HTTPException {
+  return new HTTPException(422, { message: 'validation', cause: issues });
+}
+
+export function fail(status: ContentfulStatusCode, message: string, code?: string): HTTPException {
+  return new HTTPException(status, { message, cause: code ? { code } : undefined });
+}
+
+export function errorHandler(logger: Logger) {
+  return (err: Error, c: Context) => {
+    if (err instanceof HTTPException) {
+      // Keep headers a middleware put on its own error response (WWW-Authenticate, Retry-After).
+      err.res?.headers.forEach((v, k) => {
+        if (k !== 'content-type' && k !== 'content-length') c.header(k, v);
+      });
+      const status = err.status as ContentfulStatusCode;
+      if (status === 422 && Array.isArray(err.cause)) return c.json({ error: 'validation', issues: err.cause }, 422);
+      const code = (err.cause as { code?: string } | undefined)?.code ?? ERROR_CODES[status as keyof typeof ERROR_CODES] ?? 'error';
+      return c.json({ error: code, message: err.message || undefined }, status);
+    }
+    logger.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error');
+    return c.json({ error: 'internal' }, 500);
+  };
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import type { LeadInput, ValidationIssue } from '../../shared/api-types.ts';
+import {
+  CONSENT_VERSION_MAX,
+  FIELD_NAMES,
+  LEAD_FIELDS,
+  LOCALES,
+  SOURCE_KEYS,
+  SOURCE_MAX,
+  checkField,
+  cleanText,
+  codePoints,
+  message,
+  type FieldRule,
+  type IssueCode,
+  type LeadField,
+  type Locale,
+} from '../../shared/lead-spec.ts';
+
+// Surrounding white space is not part of a value; the spec's check runs on what will be stored.
+const specField = (field: LeadField) =>
+  z
+    .string()
+    .transform((s) => s.trim())
+    .superRefine((value, ctx) => {
+      const code = checkField(field, value);
+      if (code) ctx.addIssue({ code: 'custom', message: code, params: { code } });
+    });
+
+const shortLine = (max: number) =>
+  z.string().superRefine((value, ctx) => {
+    const code: IssueCode | undefined = !cleanText(value) ? 'invalid_chars' : codePoints(value) > max ? 'too_long' : undefined;
+    if (code) ctx.addIssue({ code: 'custom', message: code, params: { code } });
+  });
+
+const fieldShape = Object.fromEntries(
+  FIELD_NAMES.map((f) => [f, (LEAD_FIELDS[f] as FieldRule).required ? specField(f) : specField(f).optional()]),
+) as Record<LeadField, ReturnType<typeof specField>>;
+
+export const SourceSchema = z.strictObject(Object.fromEntries(SOURCE_KEYS.map((k) => [k, shortLine(SOURCE_MAX).optional()])));
+
+/** The public lead body, built from the shared spec; unknown keys are refused, not stripped. */
+export const LeadInputSchema = z.strictObject({
+  ...fieldShape,
+  consent: z.boolean().optional(),
+  consentVersion: shortLine(CONSENT_VERSION_MAX).optional(),
+  marketing: z.boolean().optional(),
+  locale: z.enum(LOCALES).optional(),
+  source: SourceSchema.optional(),
+});
+
+export type ParsedLead = LeadInput & { locale?: Locale };
+
+function issueCode(issue: z.core.$ZodIssue, raw: unknown): IssueCode {
+  if (issue.code === 'custom') return (issue.params?.code as IssueCode) ?? 'invalid_value';
+  if (issue.code === 'invalid_type') {
+    let at: unknown = raw;
+    for (const key of issue.path) at = at && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[key] : undefined;
+    return at === undefined && issue.path.length > 0 ? 'required' : 'invalid_type';
+  }
+  if (issue.code === 'too_big') return 'too_long';
+  return 'invalid_value';
+}
+
+/** Validates a parsed JSON body; issues come back in the visitor's locale with the spec's codes. */
+export function parseLead(raw: unknown, locale: Locale): { ok: true; lead: ParsedLead } | { ok: false; issues: ValidationIssue[] } {
+  const result = LeadInputSchema.safeParse(raw);
+  if (result.success) return { ok: true, lead: result.data as ParsedLead };
+  const issues: ValidationIssue[] = [];
+  for (const issue of result.error.issues) {
+    const base = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const path = base ? `${base}.${key}` : key;
+        issues.push({ path, code: 'unknown_field', message: message(locale, 'unknown_field') });
+      }
+      continue;
+    }
+    const code = issueCode(issue, raw);
+    const field = (FIELD_NAMES as string[]).includes(base) ? (base as LeadField) : undefined;
+    issues.push({ path: base, code, message: message(locale, code, field) });
+  }
+  return { ok: false, issues };
+}

@@ -1,0 +1,82 @@
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { systemClock } from './clock.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { connect } from './db/connect.ts';
+import { migrate } from './db/migrate.ts';
+import { createLogger } from './logger.ts';
+import { createMailTransport } from './mail/transport.ts';
+import { startOutbox } from './outbox/start.ts';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const db = connect(config.databaseUrl, { poolSize: config.DB_POOL_SIZE, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
+  let ready = false;
+  const transport = createMailTransport(config);
+  const outbox = startOutbox({ config, db, clock: systemClock, logger, transport });
+  const app = createApp({
+    config,
+    db,
+    clock: systemClock,
+    logger,
+    widgetFile: fileURLToPath(new URL('../dist/widget.js', import.meta.url)),
+    onLeadStored: () => outbox.wake(),
+    isReady: () => ready,
+  });
+
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  await migrate(db);
+  ready = true;
+  outbox.start();
+
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const base = `http://localhost:${port}`;
+  logger.info({ port, database: db.describe, mail: transport.describe }, 'started');
+  console.log(
+    [
+      `Beraten lassen listens on ${base} (demo page at ${base}/, widget at ${base}/widget.js)`,
+      `  leads:  ${db.dialect === 'sqlite' ? `SQLite ${db.describe}` : `PostgreSQL ${db.describe}`}`,
+      `  mail:   ${transport.describe} -> ${config.salesInbox.join(', ')}`,
+      `  admin:  ${config.ADMIN_TOKEN ? `${base}/api/admin/leads with Authorization: Bearer $ADMIN_TOKEN` : 'off; set ADMIN_TOKEN (32+ characters) to enable /api/admin'}`,
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    // Stop taking requests and let those in flight finish, then let the worker finish the mail it is sending.
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+    });
+    await outbox.stop();
+    transport.close();
+    await db.kysely.destroy();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,35 @@
+import type { MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
+import { fail } from '../errors.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * CORS from an allowlist, never `*`, and no credentials. CORS alone only hides answers from scripts, so a
+ * state-changing request that names a foreign Origin is refused outright with 403.
+ */
+export function originGuard(allowed: readonly string[]): MiddlewareHandler[] {
+  const allow = new Set(allowed);
+  const guard: MiddlewareHandler = async (c, next) => {
+    const origin = c.req.header('origin');
+    if (origin && !SAFE_METHODS.has(c.req.method) && !allow.has(origin)) {
+      throw fail(403, 'This origin may not post here; add it to ALLOWED_ORIGINS.', 'origin_not_allowed');
+    }
+    await next();
+  };
+  const corsHandler = cors({
+    origin: (origin) => (allow.has(origin) ? origin : null),
+    allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['Content-Type', 'Idempotency-Key', 'Authorization'],
+    exposeHeaders: ['Retry-After', 'Idempotent-Replayed'],
+    maxAge: 600,
+  });
+  return [corsHandler, guard];
+}
+
+/** Answers may differ by Origin, so every answer says so to caches. */
+export const varyOrigin: MiddlewareHandler = async (c, next) => {
+  await next();
+  const vary = c.res.headers.get('Vary');
+  if (!vary || !/(^|,)\s*origin\s*(,|$)/i.test(vary)) c.res.headers.set('Vary', vary ? `${vary}, Origin` : 'Origin');
+};

@@ -1,0 +1,113 @@
+import type { Kysely } from 'kysely';
+import type { LeadStatus } from '../../shared/api-types.ts';
+import type { Locale, SourceKey } from '../../shared/lead-spec.ts';
+import { iso, type Clock } from '../clock.ts';
+import type { Db } from '../db/connect.ts';
+import type { Database } from '../db/schema.ts';
+import { uuidv7 } from '../ids.ts';
+
+export interface NewLead {
+  name: string;
+  email: string;
+  company?: string;
+  phone?: string;
+  topic?: string;
+  message: string;
+  locale: Locale;
+  consent?: boolean;
+  consentVersion?: string;
+  marketing?: boolean;
+  source?: Partial<Record<SourceKey, string>>;
+  status?: LeadStatus;
+}
+
+export interface NewJob {
+  kind: string;
+  target?: string;
+}
+
+export interface Idempotency {
+  key: string;
+  bodyHash: string;
+}
+
+export type InsertResult = { id: string; created: boolean };
+
+export class IdempotencyConflict extends Error {
+  constructor() {
+    super('idempotency key reused with a different body');
+  }
+}
+
+/** Writes the lead, its jobs and its idempotency row in one transaction; resolves only after the commit. */
+export async function insertLead(db: Db, clock: Clock, lead: NewLead, jobs: NewJob[], idem?: Idempotency): Promise<InsertResult> {
+  return db.kysely.transaction().execute((trx) => insertLeadIn(trx, clock, lead, jobs, idem));
+}
+
+export async function insertLeadIn(
+  trx: Kysely<Database>,
+  clock: Clock,
+  lead: NewLead,
+  jobs: NewJob[],
+  idem?: Idempotency,
+): Promise<InsertResult> {
+  const now = iso(clock);
+  const id = uuidv7(clock().getTime());
+  if (idem) {
+    // Claim the key first: on PostgreSQL a concurrent twin waits here until the winner commits.
+    const claimed = await trx
+      .insertInto('idempotency_keys')
+      .values({ key: idem.key, lead_id: id, body_hash: idem.bodyHash, created_at: now })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .returning('key')
+      .executeTakeFirst();
+    if (!claimed) {
+      const prior = await trx.selectFrom('idempotency_keys').select(['lead_id', 'body_hash']).where('key', '=', idem.key).executeTakeFirstOrThrow();
+      if (prior.body_hash !== idem.bodyHash) throw new IdempotencyConflict();
+      return { id: prior.lead_id, created: false };
+    }
+  }
+  await trx
+    .insertInto('leads')
+    .values({
+      id,
+      created_at: now,
+      updated_at: now,
+      status: lead.status ?? 'new',
+      name: lead.name,
+      email: lead.email,
+      company: lead.company || null,
+      phone: lead.phone || null,
+      topic: lead.topic || null,
+      message: lead.message,
+      locale: lead.locale,
+      consent: lead.consent ? 1 : 0,
+      consent_version: lead.consentVersion || null,
+      marketing: lead.marketing ? 1 : 0,
+      source: lead.source && Object.keys(lead.source).length ? JSON.stringify(lead.source) : null,
+      note: null,
+      assignee: null,
+    })
+    .execute();
+  if (jobs.length) {
+    await trx
+      .insertInto('jobs')
+      .values(
+        jobs.map((job) => ({
+          id: uuidv7(clock().getTime()),
+          lead_id: id,
+          kind: job.kind,
+          target: job.target ?? null,
+          state: 'pending',
+          next_attempt_at: now,
+          lease_until: null,
+          last_error: null,
+          created_at: now,
+          updated_at: now,
+          sent_at: null,
+        })),
+      )
+      .execute();
+  }
+  return { id, created: true };
+}

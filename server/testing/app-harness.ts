@@ -1,0 +1,48 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock } from '../clock.ts';
+import { createApp, type AppDeps } from '../app.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { silentLogger } from '../logger.ts';
+import { freshDb, type DialectName, type TestDb } from './databases.ts';
+
+export interface Harness {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  testDb: TestDb;
+  config: Config;
+  /** Moves the injected clock. */
+  advance(ms: number): void;
+  close(): Promise<void>;
+}
+
+/** A real app on a fresh, migrated database, with a movable clock and a silent logger. */
+export async function makeHarness(
+  dialect: DialectName = 'sqlite',
+  env: Record<string, string> = {},
+  overrides: Partial<AppDeps> = {},
+): Promise<Harness> {
+  const testDb = await freshDb(dialect);
+  let now = Date.parse('2026-11-28T10:00:00.000Z');
+  const clock: Clock = () => new Date(now);
+  const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'bl-data-')), ALLOWED_ORIGINS: 'https://www.kunde.de', ...env });
+  const deps: AppDeps = {
+    config,
+    db: testDb.db,
+    clock,
+    logger: silentLogger,
+    widgetFile: join(process.cwd(), 'dist', 'widget.js'),
+    ...overrides,
+  };
+  return {
+    app: createApp(deps),
+    deps,
+    testDb,
+    config,
+    advance: (ms) => {
+      now += ms;
+    },
+    close: () => testDb.drop(),
+  };
+}

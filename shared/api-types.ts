@@ -1,0 +1,43 @@
+import type { IssueCode, Locale, SourceKey } from './lead-spec.ts';
+
+/** Body of `POST /api/leads`. */
+export interface LeadInput {
+  name: string;
+  email: string;
+  company?: string;
+  phone?: string;
+  topic?: string;
+  message: string;
+  consent?: boolean;
+  consentVersion?: string;
+  marketing?: boolean;
+  locale?: Locale;
+  source?: Partial<Record<SourceKey, string>>;
+}
+
+export interface LeadCreated {
+  id: string;
+}
+
+export interface ValidationIssue {
+  path: string;
+  code: IssueCode;
+  message: string;
+}
+
+export interface ValidationError {
+  error: 'validation';
+  issues: ValidationIssue[];
+}
+
+/** Every other error answer: a stable machine code and a human message. */
+export interface ErrorBody {
+  error: string;
+  message?: string;
+}
+
+export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'won', 'lost', 'spam'] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+
+export const JOB_STATES = ['pending', 'sending', 'sent', 'dead'] as const;
+export type JobState = (typeof JOB_STATES)[number];

@@ -1,0 +1,103 @@
+// The one lead spec: field rules as data plus a tiny check, bundled by the widget and wrapped in zod by the server.
+// No zod here: it would cost the widget 20 KB and a CSP `unsafe-eval`.
+
+export const LOCALES = ['de', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export type FieldKind = 'line' | 'email' | 'phone' | 'text';
+export interface FieldRule {
+  required?: boolean;
+  max: number;
+  kind: FieldKind;
+}
+
+export const LEAD_FIELDS = {
+  name: { required: true, max: 120, kind: 'line' },
+  email: { required: true, max: 254, kind: 'email' },
+  company: { max: 160, kind: 'line' },
+  phone: { max: 40, kind: 'phone' },
+  topic: { max: 120, kind: 'line' },
+  message: { required: true, max: 5000, kind: 'text' },
+} as const satisfies Record<string, FieldRule>;
+
+export type LeadField = keyof typeof LEAD_FIELDS;
+export const FIELD_NAMES = Object.keys(LEAD_FIELDS) as LeadField[];
+
+// Attribution the widget sends; each value is a short single line.
+export const SOURCE_KEYS = ['url', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const;
+export type SourceKey = (typeof SOURCE_KEYS)[number];
+export const SOURCE_MAX = 2048;
+export const CONSENT_VERSION_MAX = 64;
+export const MAX_BODY_BYTES = 32 * 1024;
+
+export type IssueCode =
+  | 'required'
+  | 'too_long'
+  | 'invalid_email'
+  | 'invalid_phone'
+  | 'invalid_chars'
+  | 'invalid_type'
+  | 'invalid_value'
+  | 'unknown_field';
+
+export const MESSAGES: Record<Locale, Record<IssueCode, string>> = {
+  de: {
+    required: 'Bitte füllen Sie dieses Feld aus.',
+    too_long: 'Bitte höchstens {max} Zeichen.',
+    invalid_email: 'Bitte geben Sie eine gültige E-Mail-Adresse an.',
+    invalid_phone: 'Bitte nur Ziffern, Leerzeichen und + - / ( ).',
+    invalid_chars: 'Dieses Feld enthält unzulässige Steuerzeichen.',
+    invalid_type: 'Dieser Wert hat den falschen Typ.',
+    invalid_value: 'Dieser Wert ist nicht zulässig.',
+    unknown_field: 'Dieses Feld ist unbekannt.',
+  },
+  en: {
+    required: 'Please fill in this field.',
+    too_long: 'Please use at most {max} characters.',
+    invalid_email: 'Please enter a valid email address.',
+    invalid_phone: 'Please use only digits, spaces and + - / ( ).',
+    invalid_chars: 'This field contains control characters that are not allowed.',
+    invalid_type: 'This value has the wrong type.',
+    invalid_value: 'This value is not allowed.',
+    unknown_field: 'This field is unknown.',
+  },
+};
+
+// C0 controls and DEL (tab and newlines only in multi-line text), and bidi overrides/isolates.
+const CONTROL_LINE = /[\0-\x1f\x7f\u202a-\u202e\u2066-\u2069]/;
+const CONTROL_TEXT = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]/;
+// One plain address: dot-atom local part (no quotes, comments or lists), a dotted domain of letters, digits and hyphens.
+const EMAIL = /^[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)*@([\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}]{2,63}$/u;
+const PHONE = /^[\d +\-/()]*\d[\d +\-/()]*$/;
+
+/** Counts code points, so an emoji is one character, as a visitor would count it. */
+export function codePoints(value: string): number {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+}
+
+/** True when the string has no lone surrogate, no disallowed control and no bidi override. */
+export function cleanText(value: string, multiline = false): boolean {
+  return value.isWellFormed() && !(multiline ? CONTROL_TEXT : CONTROL_LINE).test(value);
+}
+
+/** Checks one field's string value; returns the issue code or undefined. Trimming is the caller's job. */
+export function checkField(field: LeadField, value: string): IssueCode | undefined {
+  const rule: FieldRule = LEAD_FIELDS[field];
+  if (!value) return rule.required ? 'required' : undefined;
+  if (!cleanText(value, rule.kind === 'text')) return 'invalid_chars';
+  if (codePoints(value) > rule.max) return 'too_long';
+  if (rule.kind === 'email' && !EMAIL.test(value)) return 'invalid_email';
+  if (rule.kind === 'phone' && !PHONE.test(value)) return 'invalid_phone';
+  return undefined;
+}
+
+export function message(locale: Locale, code: IssueCode, field?: LeadField): string {
+  const max = field ? LEAD_FIELDS[field].max : SOURCE_MAX;
+  return MESSAGES[locale][code].replace('{max}', String(max));
+}
+
+export function pickLocale(value: unknown): Locale {
+  return value === 'en' ? 'en' : 'de';
+}

@@ -14,6 +14,8 @@ export interface Db {
   describe: string;
   /** The raw better-sqlite3 handle on SQLite (backups, group commit); undefined on PostgreSQL. */
   sqlite?: SqliteDatabase.Database;
+  /** The pg pool on PostgreSQL (rate-limiter state, advisory locks); undefined on SQLite. */
+  pgPool?: pg.Pool;
 }
 
 export interface ConnectOptions {
@@ -37,7 +39,7 @@ export function connect(url: string, opts: ConnectOptions = {}): Db {
     pool.on('error', () => {});
     const safe = new URL(url);
     safe.password = '';
-    return { kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', describe: safe.toString() };
+    return { kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', describe: safe.toString(), pgPool: pool };
   }
   const file = sqlitePath(url);
   mkdirSync(dirname(file), { recursive: true });

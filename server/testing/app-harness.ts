@@ -26,7 +26,15 @@ export async function makeHarness(
   const testDb = await freshDb(dialect);
   let now = Date.parse('2026-11-28T10:00:00.000Z');
   const clock: Clock = () => new Date(now);
-  const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'bl-data-')), ALLOWED_ORIGINS: 'https://www.kunde.de', ...env });
+  // Spam traps and rate limits are off unless a suite turns them on, so suites about other things post plainly.
+  const config = loadConfig({
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'bl-data-')),
+    ALLOWED_ORIGINS: 'https://www.kunde.de',
+    MIN_FILL_SECONDS: '0',
+    RATE_LIMIT_PER_MINUTE: '0',
+    RATE_LIMIT_PER_DAY: '0',
+    ...env,
+  });
   const deps: AppDeps = {
     config,
     db: testDb.db,

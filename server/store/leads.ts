@@ -5,6 +5,7 @@ import { iso, type Clock } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
 import { uuidv7 } from '../ids.ts';
+import { inTransaction } from './group-commit.ts';
 
 export interface NewLead {
   name: string;
@@ -41,7 +42,7 @@ export class IdempotencyConflict extends Error {
 
 /** Writes the lead, its jobs and its idempotency row in one transaction; resolves only after the commit. */
 export async function insertLead(db: Db, clock: Clock, lead: NewLead, jobs: NewJob[], idem?: Idempotency): Promise<InsertResult> {
-  return db.kysely.transaction().execute((trx) => insertLeadIn(trx, clock, lead, jobs, idem));
+  return inTransaction(db, (trx) => insertLeadIn(trx, clock, lead, jobs, idem));
 }
 
 export async function insertLeadIn(

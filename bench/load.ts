@@ -1,0 +1,43 @@
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+const lead = JSON.stringify({
+  name: 'Jürgen Größe',
+  email: 'juergen@example.de',
+  company: 'Müller & Söhne GmbH',
+  topic: 'KI-Strategie',
+  message: 'Wir möchten Rechnungen automatisch auslesen und an unser ERP übergeben. Bitte um Rückruf.',
+  locale: 'de',
+  source: { url: 'https://www.kunde.de/leistungen?utm_source=newsletter', utm_source: 'newsletter' },
+});
+
+/** Posts the same lead body for `seconds` from `connections` keep-alive connections spread over the urls. */
+export async function postLoad(urls: string[], seconds: number, connections = 32): Promise<LoadResult> {
+  const runs = await Promise.all(
+    urls.map((url) =>
+      autocannon({
+        url: `${url}/api/leads`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: lead,
+        connections: Math.max(1, Math.round(connections / urls.length)),
+        duration: seconds,
+      }),
+    ),
+  );
+  const total = (f: (r: autocannon.Result) => number) => runs.reduce((s, r) => s + f(r), 0);
+  return {
+    rps: total((r) => r['2xx'] / (r.duration || seconds)),
+    p50: Math.max(...runs.map((r) => r.latency.p50)),
+    p99: Math.max(...runs.map((r) => r.latency.p99)),
+    non2xx: total((r) => r.non2xx),
+    errors: total((r) => r.errors + r.timeouts),
+  };
+}

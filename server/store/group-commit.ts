@@ -1,0 +1,78 @@
+import { sql, type Kysely } from 'kysely';
+import type { Db } from '../db/connect.ts';
+import type { Database } from '../db/schema.ts';
+
+type Work<T> = (conn: Kysely<Database>) => Promise<T>;
+interface Pending {
+  work: Work<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Group commit for SQLite: writes that arrive while a commit is being synced share the next transaction, each in
+ * its own savepoint, so one fsync acknowledges many leads and durability stays synchronous=FULL.
+ */
+export class GroupCommit {
+  private queue: Pending[] = [];
+  private flushing = false;
+
+  constructor(private readonly kysely: Kysely<Database>) {}
+
+  run<T>(work: Work<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.queue.length) {
+      const batch = this.queue;
+      this.queue = [];
+      const results: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
+      try {
+        await this.kysely.connection().execute(async (conn) => {
+          await sql`begin immediate`.execute(conn);
+          try {
+            for (const item of batch) {
+              await sql`savepoint gc`.execute(conn);
+              try {
+                results.push({ ok: true, value: await item.work(conn) });
+              } catch (err) {
+                await sql`rollback to gc`.execute(conn);
+                results.push({ ok: false, err });
+              }
+              await sql`release gc`.execute(conn);
+            }
+            await sql`commit`.execute(conn);
+          } catch (err) {
+            await sql`rollback`.execute(conn).catch(() => {});
+            throw err;
+          }
+        });
+      } catch (err) {
+        // The commit itself failed: nothing of this batch is stored, so every caller hears it.
+        for (const item of batch) item.reject(err);
+        continue;
+      }
+      batch.forEach((item, i) => {
+        const r = results[i];
+        if (r.ok) item.resolve(r.value);
+        else item.reject(r.err);
+      });
+    }
+    this.flushing = false;
+  }
+}
+
+const committers = new WeakMap<Db, GroupCommit>();
+
+/** Runs `work` in a transaction: batched with its neighbours on SQLite, a plain transaction on PostgreSQL. */
+export function inTransaction<T>(db: Db, work: Work<T>): Promise<T> {
+  if (db.dialect !== 'sqlite') return db.kysely.transaction().execute(work);
+  let gc = committers.get(db);
+  if (!gc) committers.set(db, (gc = new GroupCommit(db.kysely)));
+  return gc.run(work);
+}

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
+import { adminRoutes } from './admin/routes.ts';
+import { openApiDocument } from './admin/openapi.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/connect.ts';
@@ -32,6 +34,8 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', ...originGuard(deps.config.allowedOrigins));
 
   app.route('/api/leads', leadRoutes(deps));
+  app.route('/api/admin', adminRoutes(deps));
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument(deps.config.selfOrigin)));
   app.route('/healthz', healthRoutes(deps));
   app.route('/widget.js', widgetRoutes(deps.widgetFile));
   app.route('/', demoRoutes());

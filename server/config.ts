@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_RETENTION, parseRetentionRules } from './admin/retention-rules.ts';
 
 const csv = (value: string | undefined) =>
   (value ?? '')
@@ -43,7 +44,16 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Beraten lassen <leads@localhost>'),
   SALES_INBOX: addressList,
   ALLOWED_ORIGINS: originList,
-  ADMIN_TOKEN: z.string().optional(),
+  ADMIN_TOKEN: z
+    .string()
+    .optional()
+    .refine((v) => !v || v.length >= 32, 'must be at least 32 characters; generate one with `openssl rand -hex 32`, or unset it to turn the admin API off')
+    .refine((v) => !v || /^[A-Za-z0-9._~+/-]+=*$/.test(v), 'may hold only letters, digits and . _ ~ + / - (a bearer token); use `openssl rand -hex 32`'),
+  RETENTION_DAYS: z.string().default(DEFAULT_RETENTION).transform((value, ctx) => {
+    const parsed = parseRetentionRules(value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason });
+    return parsed.ok ? parsed.rules : { default: 730 };
+  }),
   TRUST_PROXY: z.string().optional(),
   PUBLIC_URL: z.string().url().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),

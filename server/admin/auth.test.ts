@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../config.ts';
+import { makeHarness, type Harness } from '../testing/app-harness.ts';
+import { admin, adminHarness, TOKEN } from './test-helpers.ts';
+
+describe('admin auth', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await adminHarness('sqlite');
+  });
+  afterAll(() => h.close());
+
+  it('answers the right bearer token with 200 and Cache-Control: no-store', async () => {
+    const res = await admin(h, '/leads');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
+  });
+
+  it('answers a missing token with 401, a Bearer challenge and no-store', async () => {
+    const res = await h.app.request('/api/admin/leads');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('WWW-Authenticate')).toMatch(/^Bearer realm="admin"/);
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
+    expect(await res.json()).toMatchObject({ error: 'unauthorized', message: expect.stringContaining('Authorization: Bearer') });
+  });
+
+  it.each([
+    ['a wrong token', `Bearer ${TOKEN.slice(0, -1)}x`],
+    ['a longer token', `Bearer ${TOKEN}x`],
+    ['the token under another scheme', `Basic ${TOKEN}`],
+  ])('answers %s with 401 or 400, never 500', async (_, header) => {
+    const res = await admin(h, '/leads', { headers: { Authorization: header } });
+    expect([400, 401]).toContain(res.status);
+    expect(res.headers.get('WWW-Authenticate')).toMatch(/^Bearer /);
+  });
+
+  it('answers a wrong token with 401 invalid_token', async () => {
+    const res = await admin(h, '/stats', { headers: { Authorization: 'Bearer not-the-token-but-long-enough-000000' } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('WWW-Authenticate')).toContain('invalid_token');
+  });
+
+  it('guards routes that do not exist too, so they reveal nothing', async () => {
+    expect((await h.app.request('/api/admin/nothing-here')).status).toBe(401);
+  });
+
+  it.each(['token', 'access_token', 'foo'])('refuses the token in the query string as ?%s=', async (param) => {
+    const res = await admin(h, `/leads?${param}=${TOKEN}`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'token_in_url', message: expect.stringContaining('never in the URL') });
+  });
+
+  it('refuses ?token= even without a header', async () => {
+    const res = await h.app.request(`/api/admin/leads?access_token=${TOKEN}`);
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('admin API without ADMIN_TOKEN', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await makeHarness('sqlite');
+  });
+  afterAll(() => h.close());
+
+  it('answers 404 on every admin route, with or without a token', async () => {
+    for (const path of ['/api/admin/leads', '/api/admin/stats', '/api/admin/subjects?email=a@b.de']) {
+      const res = await h.app.request(path, { headers: { Authorization: `Bearer ${TOKEN}` } });
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get('Cache-Control')).toBe('no-store');
+    }
+  });
+
+  it('still serves the public form endpoint', async () => {
+    const res = await h.app.request('/api/leads', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Anna', email: 'anna@example.de', message: 'Hallo' }),
+    });
+    expect(res.status).toBe(201);
+  });
+});
+
+describe('ADMIN_TOKEN setting', () => {
+  it('refuses a token under 32 characters, naming ADMIN_TOKEN and the fix', () => {
+    const start = () => loadConfig({ ADMIN_TOKEN: 'x'.repeat(31) });
+    expect(start).toThrow(ConfigError);
+    expect(start).toThrow(/ADMIN_TOKEN: must be at least 32 characters; generate one with `openssl rand -hex 32`/);
+  });
+
+  it('refuses characters a bearer token cannot carry', () => {
+    expect(() => loadConfig({ ADMIN_TOKEN: `${'x'.repeat(32)} y` })).toThrow(/ADMIN_TOKEN: may hold only/);
+  });
+
+  it('accepts 32 characters and treats an empty value as unset', () => {
+    expect(loadConfig({ ADMIN_TOKEN: 'x'.repeat(32) }).ADMIN_TOKEN).toBe('x'.repeat(32));
+    expect(loadConfig({ ADMIN_TOKEN: '' }).ADMIN_TOKEN).toBeUndefined();
+  });
+});

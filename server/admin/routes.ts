@@ -1,0 +1,23 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../app.ts';
+import { adminGuard } from './auth.ts';
+import { eraseRoutes } from './erase.ts';
+import { exportRoutes } from './export.ts';
+import { leadUpdateRoutes } from './lead-update.ts';
+import { leadsReadRoutes } from './leads-read.ts';
+import { statsRoutes } from './stats.ts';
+import { subjectRoutes } from './subjects.ts';
+
+/** The sales team's JSON API under /api/admin; every route sits behind the bearer token. */
+export function adminRoutes(deps: AppDeps) {
+  const app = new Hono();
+  app.use('*', ...adminGuard(deps.config.ADMIN_TOKEN));
+  // Export first: /leads/export must not be taken for a lead id.
+  app.route('/', exportRoutes(deps));
+  app.route('/', leadsReadRoutes(deps));
+  app.route('/', leadUpdateRoutes(deps));
+  app.route('/', eraseRoutes(deps));
+  app.route('/', statsRoutes(deps));
+  app.route('/', subjectRoutes(deps));
+  return app;
+}

@@ -7,6 +7,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/connect.ts';
 import { errorHandler } from './errors.ts';
+import { apiSecureHeaders, jsonCharset } from './middleware/api-headers.ts';
 import { originGuard, varyOrigin } from './middleware/origin.ts';
 import { demoRoutes } from './routes/demo.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -31,6 +32,8 @@ export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.use(varyOrigin);
   app.use(secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
+  app.use(jsonCharset);
+  app.use('/api/*', apiSecureHeaders);
   app.use('/api/*', ...originGuard(deps.config.allowedOrigins));
 
   app.route('/api/leads', leadRoutes(deps));

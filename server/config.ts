@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trustProxyProblem } from './limits/trust-proxy.ts';
 import { DEFAULT_RETENTION, parseRetentionRules } from './admin/retention-rules.ts';
 
 const csv = (value: string | undefined) =>
@@ -54,11 +55,22 @@ const EnvSchema = z.object({
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason });
     return parsed.ok ? parsed.rules : { default: 730 };
   }),
-  TRUST_PROXY: z.string().optional(),
+  TRUST_PROXY: z.string().optional().superRefine((value, ctx) => {
+    const problem = trustProxyProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   PUBLIC_URL: z.string().url().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
   MAIL_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(5),
+  // Spam and abuse: 0 turns a trap or a limit off.
+  MIN_FILL_SECONDS: z.coerce.number({ error: 'use whole seconds, e.g. 3; 0 turns the time trap off' }).int().min(0).max(3600).default(3),
+  CHALLENGE_SECRET: z.string().min(32, 'use at least 32 random characters (openssl rand -hex 32); every instance needs the same value').optional(),
+  SPAM_POW: z.enum(['on', 'off'], { error: 'use on or off' }).default('off'),
+  POW_MAX_NUMBER: z.coerce.number({ error: 'use a whole number such as 100000' }).int().min(1000).max(10_000_000).default(100_000),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'use a whole number of posts, e.g. 5; 0 turns it off' }).int().min(0).default(5),
+  RATE_LIMIT_PER_DAY: z.coerce.number({ error: 'use a whole number of posts, e.g. 30; 0 turns it off' }).int().min(0).default(30),
+  ADMIN_AUTH_FAILURES_PER_HOUR: z.coerce.number({ error: 'use a whole number, e.g. 10; 0 turns it off' }).int().min(0).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -13,6 +13,27 @@ export interface LeadInput {
   marketing?: boolean;
   locale?: Locale;
   source?: Partial<Record<SourceKey, string>>;
+  /** Honeypot: a person leaves it empty. */
+  website?: string;
+  /** `challenge` from GET /api/leads/challenge, as received. */
+  challenge?: string;
+  /** base64 of JSON {algorithm, challenge, number, salt, signature}: the solved ALTCHA v1 challenge. */
+  pow?: string;
+}
+
+/** ALTCHA v1 proof-of-work challenge: find n in 0..maxnumber with hex(sha256(salt + n)) === challenge. */
+export interface PowChallenge {
+  algorithm: 'SHA-256';
+  challenge: string;
+  salt: string;
+  maxnumber: number;
+  signature: string;
+}
+
+/** Answer of `GET /api/leads/challenge`; `pow` only when the server asks for proof of work. */
+export interface ChallengeResponse {
+  challenge: string;
+  pow?: PowChallenge;
 }
 
 export interface LeadCreated {

@@ -5,6 +5,7 @@ import {
   FIELD_NAMES,
   LEAD_FIELDS,
   LOCALES,
+  MESSAGES,
   SOURCE_KEYS,
   SOURCE_MAX,
   checkField,
@@ -37,7 +38,22 @@ const fieldShape = Object.fromEntries(
   FIELD_NAMES.map((f) => [f, (LEAD_FIELDS[f] as FieldRule).required ? specField(f) : specField(f).optional()]),
 ) as Record<LeadField, ReturnType<typeof specField>>;
 
-export const SourceSchema = z.strictObject(Object.fromEntries(SOURCE_KEYS.map((k) => [k, shortLine(SOURCE_MAX).optional()])));
+// A stored page address is later rendered as a link by the admin; only http(s) keeps `javascript:` out.
+const pageUrl = shortLine(SOURCE_MAX).superRefine((value, ctx) => {
+  if (value && !/^https?:\/\//i.test(value)) ctx.addIssue({ code: 'custom', message: 'invalid_value', params: { code: 'invalid_value' } });
+});
+const PAGE_KEYS: readonly string[] = ['url', 'referrer'];
+
+export const SourceSchema = z.strictObject(
+  Object.fromEntries(SOURCE_KEYS.map((k) => [k, (PAGE_KEYS.includes(k) ? pageUrl : shortLine(SOURCE_MAX)).optional()])),
+);
+
+// Spam signals travel with the lead but are never stored; bots get no hint beyond the type, so only sizes are bounded.
+export const SpamFieldsShape = {
+  website: z.string().max(1000).optional(),
+  challenge: z.string().max(200).optional(),
+  pow: z.string().max(2000).optional(),
+};
 
 /** The public lead body, built from the shared spec; unknown keys are refused, not stripped. */
 export const LeadInputSchema = z.strictObject({
@@ -47,6 +63,7 @@ export const LeadInputSchema = z.strictObject({
   marketing: z.boolean().optional(),
   locale: z.enum(LOCALES).optional(),
   source: SourceSchema.optional(),
+  ...SpamFieldsShape,
 });
 
 export type ParsedLead = LeadInput & { locale?: Locale };
@@ -78,7 +95,8 @@ export function parseLead(raw: unknown, locale: Locale): { ok: true; lead: Parse
     }
     const code = issueCode(issue, raw);
     const field = (FIELD_NAMES as string[]).includes(base) ? (base as LeadField) : undefined;
-    issues.push({ path: base, code, message: message(locale, code, field) });
+    const text = issue.code === 'too_big' && !field ? MESSAGES[locale].too_long.replace('{max}', String(issue.maximum)) : message(locale, code, field);
+    issues.push({ path: base, code, message: text });
   }
   return { ok: false, issues };
 }

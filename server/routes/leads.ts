@@ -3,10 +3,15 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { MAX_BODY_BYTES, type Locale } from '../../shared/lead-spec.ts';
 import type { AppDeps } from '../app.ts';
+import { iso } from '../clock.ts';
 import { fail, validationFailed } from '../errors.ts';
 import { parseLead } from '../leads/lead-schema.ts';
+import { leadRateLimit } from '../limits/lead-limits.ts';
 import { requireJson } from '../middleware/require-json.ts';
-import { IdempotencyConflict, insertLead } from '../store/leads.ts';
+import { createSpamGuard } from '../spam/classify.ts';
+import { claimReplay, pruneReplay } from '../spam/pow.ts';
+import { IdempotencyConflict, insertLeadIn } from '../store/leads.ts';
+import { challengeRoutes } from './challenge.ts';
 
 const KEY = /^[\x21-\x7e]{8,200}$/;
 
@@ -18,9 +23,12 @@ function requestLocale(body: unknown, acceptLanguage: string | undefined): Local
 
 export function leadRoutes(deps: AppDeps) {
   const app = new Hono();
+  const guard = createSpamGuard(deps);
+  app.route('/challenge', challengeRoutes(guard));
 
   app.post(
     '/',
+    leadRateLimit(deps),
     requireJson,
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -40,12 +48,23 @@ export function leadRoutes(deps: AppDeps) {
       const locale = requestLocale(raw, c.req.header('accept-language'));
       const parsed = parseLead(raw, locale);
       if (!parsed.ok) throw validationFailed(parsed.issues);
-      const lead = { ...parsed.lead, locale };
+      const { website, challenge, pow, ...fields } = parsed.lead;
+      const lead = { ...fields, locale };
+      // The hash covers the lead, not its spam signals: a retry with a fresh challenge is still the same inquiry.
       const idem = key ? { key, bodyHash: createHash('sha256').update(JSON.stringify(lead)).digest('hex') } : undefined;
+      const verdict = await guard.classify({ website, challenge, pow });
       try {
-        const result = await insertLead(deps.db, deps.clock, lead, [{ kind: 'mail.notification' }], idem);
-        if (result.created) deps.onLeadStored?.(result.id);
+        const result = await deps.db.kysely.transaction().execute(async (trx) => {
+          let reason = verdict.spam ? verdict.reason : undefined;
+          if (!verdict.spam && verdict.replay && !(await claimReplay(trx, verdict.replay.key, verdict.replay.expiresAt))) reason = 'pow_replayed';
+          // Spam is kept for the record but never mailed.
+          const jobs = reason ? [] : [{ kind: 'mail.notification' }];
+          return { ...(await insertLeadIn(trx, deps.clock, { ...lead, status: reason ? 'spam' : 'new' }, jobs, idem)), reason };
+        });
+        if (result.created && result.reason) deps.logger.info({ leadId: result.id, reason: result.reason }, 'lead stored as spam');
+        else if (result.created) deps.onLeadStored?.(result.id);
         else c.header('Idempotent-Replayed', 'true');
+        if (verdict.spam === false && verdict.replay) await pruneReplay(deps.db, iso(deps.clock)).catch(() => {});
         return c.json({ id: result.id }, 201);
       } catch (err) {
         if (err instanceof IdempotencyConflict) {

@@ -63,6 +63,11 @@ const EnvSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
   MAIL_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(5),
+  // Own SMTP timeouts: nodemailer's defaults (2 min connect, 10 min idle) would hold a job's lease far too long.
+  SMTP_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1000, 'use at least 1000 (milliseconds)').max(120_000, 'use at most 120000 (2 minutes)').default(10_000),
+  SMTP_SOCKET_TIMEOUT_MS: z.coerce.number().int().min(1000, 'use at least 1000 (milliseconds)').max(600_000, 'use at most 600000 (10 minutes)').default(30_000),
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1, 'use at least 1 try').max(100, 'use at most 100 tries').default(10),
+  MAIL_PER_HOUR: z.coerce.number().int().min(0, 'use 0 (no cap) or the number of mails your SMTP plan allows per hour').default(0),
   // Spam and abuse: 0 turns a trap or a limit off.
   MIN_FILL_SECONDS: z.coerce.number({ error: 'use whole seconds, e.g. 3; 0 turns the time trap off' }).int().min(0).max(3600).default(3),
   CHALLENGE_SECRET: z.string().min(32, 'use at least 32 random characters (openssl rand -hex 32); every instance needs the same value').optional(),

@@ -1,3 +1,51 @@
-// placeholder, replaced by the mail work
-export interface MailTransport { describe: string; close(): void }
-export function createMailTransport(_config: unknown): MailTransport { return { describe: 'none', close() {} }; }
+import nodemailer from 'nodemailer';
+import type { Options } from 'nodemailer/lib/mailer';
+import type { Config } from '../config.ts';
+import { createEmlTransport } from './eml-transport.ts';
+import { mailTimeouts } from './timeouts.ts';
+
+export interface MailTransport {
+  describe: string;
+  send(mail: Options): Promise<{ messageId: string; file?: string }>;
+  close(): void;
+}
+
+function describeSmtp(url: string): string {
+  const safe = new URL(url);
+  safe.password = '';
+  safe.username = '';
+  return `SMTP ${safe.host}`;
+}
+
+/** Pooled SMTP with our own timeouts when SMTP_URL is set, else .eml files under the mail dir. */
+export function createMailTransport(config: Config): MailTransport {
+  if (!config.SMTP_URL) return createEmlTransport(config.mailDir);
+  const t = mailTimeouts(config);
+  const mailer = nodemailer.createTransport({
+    url: config.SMTP_URL,
+    pool: true,
+    maxConnections: config.MAIL_CONCURRENCY,
+    // The outbox retries with backoff and records each try; a silent requeue inside the pool would hide them.
+    maxRequeues: 0,
+    connectionTimeout: t.connectionTimeout,
+    greetingTimeout: t.greetingTimeout,
+    socketTimeout: t.socketTimeout,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+  return {
+    describe: describeSmtp(config.SMTP_URL),
+    async send(mail) {
+      const info = await mailer.sendMail({
+        ...mail,
+        disableFileAccess: true,
+        disableUrlAccess: true,
+        signal: AbortSignal.timeout(t.sendDeadlineMs),
+      });
+      return { messageId: info.messageId };
+    },
+    close() {
+      mailer.close();
+    },
+  };
+}

@@ -1,2 +1,13 @@
-// placeholder, replaced by the mail work
-export function startOutbox(_deps: unknown) { return { start() {}, wake() {}, async stop() {} }; }
+import type { Outbox, OutboxDeps, OutboxOptions } from './worker.ts';
+import { createOutbox } from './worker.ts';
+import { mailNotification } from './mail-notification.ts';
+
+export type { Outbox } from './worker.ts';
+
+/** Every job kind this server runs; a new kind (webhook delivery, visitor confirmation) is one more entry. */
+export const DEFAULT_HANDLERS = [mailNotification];
+
+/** The in-process outbox worker: call start() after migrations, wake() after each stored lead, stop() on SIGTERM. */
+export function startOutbox(deps: OutboxDeps, opts: Partial<OutboxOptions> = {}): Outbox {
+  return createOutbox(deps, { handlers: DEFAULT_HANDLERS, ...opts });
+}

@@ -1,0 +1,124 @@
+import type { Options } from 'nodemailer/lib/mailer';
+import { SOURCE_KEYS, type SourceKey } from '../../shared/lead-spec.ts';
+import type { LeadsTable } from '../db/schema.ts';
+import { displayName, escapeHtml, oneLine } from './escape.ts';
+import { leadMessageId } from './message-id.ts';
+import { NOTIFICATION_STRINGS, type NotificationStrings } from './notification-strings.ts';
+
+export interface NotificationSettings {
+  MAIL_FROM: string;
+  salesInbox: string[];
+  PUBLIC_URL?: string;
+}
+
+type Row = [label: string, value: string];
+
+function parseSource(raw: string | null): Partial<Record<SourceKey, string>> {
+  if (!raw) return {};
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value && typeof value === 'object' ? (value as Partial<Record<SourceKey, string>>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function receivedAt(iso: string, locale: string): string {
+  const format = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' });
+  return `${format.format(new Date(iso))} (Europe/Berlin, ${iso})`;
+}
+
+export function adminLeadUrl(publicUrl: string | undefined, leadId: string): string | undefined {
+  return publicUrl ? `${publicUrl.replace(/\/+$/, '')}/api/admin/leads/${encodeURIComponent(leadId)}` : undefined;
+}
+
+/** Scannable in an inbox list: topic, company, name; missing parts are left out. */
+export function notificationSubject(lead: LeadsTable, s: NotificationStrings = strings(lead)): string {
+  const parts = [lead.topic, lead.company, lead.name].filter((p): p is string => Boolean(p)).map((p) => oneLine(p, 80));
+  return oneLine(`${s.subjectPrefix}: ${parts.join(' · ')}`, 240);
+}
+
+function strings(lead: LeadsTable): NotificationStrings {
+  return NOTIFICATION_STRINGS[lead.locale === 'en' ? 'en' : 'de'];
+}
+
+function sections(lead: LeadsTable, s: NotificationStrings) {
+  const dash = (v: string | null) => v || s.empty;
+  const contact: Row[] = [
+    [s.fields.name, lead.name],
+    [s.fields.email, lead.email],
+    [s.fields.company, dash(lead.company)],
+    [s.fields.phone, dash(lead.phone)],
+    [s.fields.topic, dash(lead.topic)],
+  ];
+  const source = parseSource(lead.source);
+  const attribution: Row[] = SOURCE_KEYS.filter((k) => source[k]).map((k) => [s.source[k], String(source[k])]);
+  const consent: Row[] = [
+    [s.consent, lead.consent ? s.yes : s.no],
+    [s.consentVersion, dash(lead.consent_version)],
+    [s.marketing, lead.marketing ? s.yes : s.no],
+  ];
+  const meta: Row[] = [
+    [s.received, receivedAt(lead.created_at, lead.locale)],
+    [s.leadId, lead.id],
+  ];
+  return { contact, attribution, consent, meta };
+}
+
+function textBody(lead: LeadsTable, s: NotificationStrings, adminUrl: string | undefined): string {
+  const { contact, attribution, consent, meta } = sections(lead, s);
+  const rows = (list: Row[]) => list.map(([label, value]) => `${label}: ${value}`).join('\n');
+  return [
+    s.heading,
+    s.intro,
+    rows(contact),
+    `${s.fields.message}:\n${lead.message}`,
+    `${s.attribution}:\n${attribution.length ? rows(attribution) : s.noAttribution}`,
+    `${s.consentHeading}:\n${rows(consent)}`,
+    rows(meta) + (adminUrl ? `\n${s.adminLink}: ${adminUrl}` : ''),
+  ].join('\n\n') + '\n';
+}
+
+// Every visitor string passes escapeHtml; visitor URLs stay text, never links, so no javascript: href can slip in.
+function htmlBody(lead: LeadsTable, s: NotificationStrings, adminUrl: string | undefined): string {
+  const { contact, attribution, consent, meta } = sections(lead, s);
+  const cell = 'padding:4px 12px 4px 0;vertical-align:top;text-align:left';
+  const table = (list: Row[]) =>
+    `<table role="presentation" style="border-collapse:collapse">${list
+      .map(([label, value]) => `<tr><th style="${cell};font-weight:600">${escapeHtml(label)}</th><td style="${cell}">${escapeHtml(value)}</td></tr>`)
+      .join('')}</table>`;
+  const h2 = (text: string) => `<h2 style="font-size:16px;margin:20px 0 6px">${escapeHtml(text)}</h2>`;
+  const link = adminUrl ? `<p><a href="${escapeHtml(adminUrl)}">${escapeHtml(s.adminLink)}</a></p>` : '';
+  return [
+    `<!doctype html><html lang="${lead.locale === 'en' ? 'en' : 'de'}"><head><meta charset="utf-8"><title>${escapeHtml(notificationSubject(lead, s))}</title></head>`,
+    `<body style="font-family:system-ui,sans-serif;font-size:14px;line-height:1.5;color:#1a1a1a">`,
+    `<h1 style="font-size:18px">${escapeHtml(s.heading)}</h1><p>${escapeHtml(s.intro)}</p>`,
+    table(contact),
+    h2(s.fields.message),
+    `<div style="white-space:pre-wrap;border-left:3px solid #ccc;padding-left:10px">${escapeHtml(lead.message)}</div>`,
+    h2(s.attribution),
+    attribution.length ? table(attribution) : `<p>${escapeHtml(s.noAttribution)}</p>`,
+    h2(s.consentHeading),
+    table(consent),
+    `<hr style="border:0;border-top:1px solid #ddd;margin:20px 0">`,
+    table(meta),
+    link,
+    `</body></html>`,
+  ].join('\n');
+}
+
+/** The sales notification for one stored lead, in the lead's language. */
+export function buildNotification(lead: LeadsTable, settings: NotificationSettings): Options {
+  const s = strings(lead);
+  const adminUrl = adminLeadUrl(settings.PUBLIC_URL, lead.id);
+  return {
+    from: settings.MAIL_FROM,
+    to: settings.salesInbox,
+    replyTo: { name: displayName(lead.name), address: lead.email },
+    subject: notificationSubject(lead, s),
+    text: textBody(lead, s, adminUrl),
+    html: htmlBody(lead, s, adminUrl),
+    messageId: leadMessageId(lead.id, settings.MAIL_FROM),
+    headers: { 'X-Lead-Id': lead.id },
+  };
+}

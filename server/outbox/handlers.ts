@@ -1,0 +1,33 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/connect.ts';
+import type { MailTransport } from '../mail/transport.ts';
+import type { JobRow } from '../store/jobs.ts';
+import type { Failure } from './failure.ts';
+
+export interface JobContext {
+  job: JobRow;
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  transport: MailTransport;
+}
+
+/** One job kind (jobs.kind): how to run it and how to read its failures. New kinds plug in here. */
+export interface JobHandler {
+  kind: string;
+  /** Counts against MAIL_PER_HOUR. */
+  isMail: boolean;
+  /** Tries before the job is dead; defaults to MAIL_MAX_ATTEMPTS. */
+  maxAttempts?: number;
+  run(ctx: JobContext): Promise<void>;
+  classify(err: unknown): Failure;
+}
+
+export type HandlerMap = Record<string, JobHandler>;
+
+export function handlerMap(handlers: JobHandler[]): HandlerMap {
+  return Object.fromEntries(handlers.map((h) => [h.kind, h]));
+}

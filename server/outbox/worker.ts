@@ -1,0 +1,194 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/connect.ts';
+import { mailTimeouts } from '../mail/timeouts.ts';
+import type { MailTransport } from '../mail/transport.ts';
+import { claimJob, finishJob, nextDueAt, sentSince, type JobOutcome, type JobRow } from '../store/jobs.ts';
+import { DEFAULT_BACKOFF, retryDelay, type BackoffOptions } from './backoff.ts';
+import { tooManyTries } from './failure.ts';
+import { handlerMap, type JobHandler } from './handlers.ts';
+
+const HOUR = 60 * 60_000;
+// Never re-poll faster than this, even when a due job is held by another instance.
+const MIN_WAIT_MS = 25;
+
+export interface OutboxDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  transport: MailTransport;
+}
+
+export interface OutboxOptions {
+  handlers: JobHandler[];
+  /** Real-time poll interval; wake() and due retries come sooner. */
+  pollMs?: number;
+  backoff?: BackoffOptions;
+  /** Defaults to the mail lease, which outlasts every SMTP timeout. */
+  leaseMs?: number;
+  concurrency?: number;
+}
+
+export interface Outbox {
+  start(): void;
+  wake(): void;
+  /** Stops claiming, waits for the sends in flight, then resolves. */
+  stop(): Promise<void>;
+  /** Claims and runs every due job (within concurrency and MAIL_PER_HOUR) until none is left; resolves with how many ran. */
+  drainOnce(): Promise<number>;
+}
+
+export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
+  const { config, db, clock, logger } = deps;
+  const handlers = handlerMap(opts.handlers);
+  const kinds = Object.keys(handlers);
+  const mailKinds = kinds.filter((k) => handlers[k].isMail);
+  const otherKinds = kinds.filter((k) => !handlers[k].isMail);
+  const concurrency = opts.concurrency ?? config.MAIL_CONCURRENCY;
+  const leaseMs = opts.leaseMs ?? mailTimeouts(config).leaseMs;
+  const pollMs = opts.pollMs ?? 1000;
+  const backoff = opts.backoff ?? DEFAULT_BACKOFF;
+
+  const inFlight = new Set<Promise<void>>();
+  let inFlightMail = 0;
+  let running = false;
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  let filling: Promise<number> | undefined;
+  let fillAgain = false;
+  let capFreesAt: Date | undefined;
+
+  // MAIL_PER_HOUR counts sent attempts in job_attempts, so every instance sees the same hour.
+  async function claimableKinds(): Promise<string[]> {
+    capFreesAt = undefined;
+    if (!config.MAIL_PER_HOUR || !mailKinds.length) return kinds;
+    const { count, oldest } = await sentSince(db, mailKinds, new Date(clock().getTime() - HOUR));
+    if (count + inFlightMail < config.MAIL_PER_HOUR) return kinds;
+    capFreesAt = oldest ? new Date(Date.parse(oldest) + HOUR) : new Date(clock().getTime() + pollMs);
+    return otherKinds;
+  }
+
+  async function runJob(job: JobRow, handler: JobHandler): Promise<void> {
+    const max = handler.maxAttempts ?? config.MAIL_MAX_ATTEMPTS;
+    const base = { jobId: job.id, leadId: job.lead_id, kind: job.kind, attempt: job.attempts };
+    let outcome: JobOutcome;
+    if (job.attempts > max) {
+      // Only reachable when workers died mid-send again and again: stop before the job takes more down with it.
+      outcome = { ok: false, dead: true, error: tooManyTries(job.attempts - 1, job.last_error ?? 'lease expired while sending') };
+    } else {
+      try {
+        await handler.run({ job, db, config, clock, logger, transport: deps.transport });
+        outcome = { ok: true };
+      } catch (err) {
+        const failure = handler.classify(err);
+        if (failure.permanent) outcome = { ok: false, dead: true, error: failure.error };
+        else if (job.attempts >= max) outcome = { ok: false, dead: true, error: tooManyTries(job.attempts, failure.error) };
+        else outcome = { ok: false, error: failure.error, retryAt: new Date(clock().getTime() + retryDelay(job.attempts, backoff)) };
+      }
+    }
+    const current = await finishJob(db, job, outcome, clock());
+    if (!current) logger.warn(base, 'outbox: lease ran out before the job finished; a newer claim owns it');
+    if (outcome.ok) logger.info(base, 'outbox: job done');
+    else if ('dead' in outcome) logger.error({ ...base, error: outcome.error }, 'outbox: job dead; an admin can resend it');
+    else logger.warn({ ...base, error: outcome.error, retryAt: outcome.retryAt }, 'outbox: job failed; will retry');
+  }
+
+  function launch(job: JobRow): void {
+    const handler = handlers[job.kind];
+    if (handler.isMail) inFlightMail++;
+    const run: Promise<void> = runJob(job, handler)
+      .catch((err: unknown) => logger.error({ err, jobId: job.id }, 'outbox: could not record the outcome; the lease will expire and the job runs again'))
+      .finally(() => {
+        inFlight.delete(run);
+        if (handler.isMail) inFlightMail--;
+        if (running) void tick();
+      });
+    inFlight.add(run);
+  }
+
+  async function fillOnce(): Promise<number> {
+    let claimed = 0;
+    while (!stopping && inFlight.size < concurrency) {
+      const allowed = await claimableKinds();
+      const job = await claimJob(db, { kinds: allowed, now: clock(), leaseMs });
+      if (!job) break;
+      claimed++;
+      launch(job);
+    }
+    return claimed;
+  }
+
+  // One filler at a time, so concurrent wakes never claim past the concurrency limit.
+  function fill(): Promise<number> {
+    if (filling) {
+      fillAgain = true;
+      return filling;
+    }
+    filling = (async () => {
+      let total = 0;
+      try {
+        do {
+          fillAgain = false;
+          total += await fillOnce();
+        } while (fillAgain && !stopping);
+      } catch (err) {
+        logger.error({ err }, 'outbox: claiming jobs failed; trying again at the next poll');
+      } finally {
+        filling = undefined;
+      }
+      return total;
+    })();
+    return filling;
+  }
+
+  async function schedule(): Promise<void> {
+    let wait = pollMs;
+    if (inFlight.size < concurrency) {
+      try {
+        const due = [await nextDueAt(db, capFreesAt ? otherKinds : kinds), capFreesAt].filter((d): d is Date => Boolean(d));
+        const soonest = Math.min(...due.map((d) => d.getTime()));
+        if (Number.isFinite(soonest)) wait = Math.min(pollMs, Math.max(MIN_WAIT_MS, soonest - clock().getTime()));
+      } catch (err) {
+        logger.warn({ err }, 'outbox: could not read the next due time; polling');
+      }
+    }
+    if (!running) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void tick(), wait);
+    timer.unref();
+  }
+
+  async function tick(): Promise<void> {
+    if (!running) return;
+    await fill();
+    await schedule();
+  }
+
+  return {
+    start() {
+      if (running || stopping) return;
+      running = true;
+      void tick();
+    },
+    wake() {
+      if (running) void tick();
+    },
+    async stop() {
+      running = false;
+      stopping = true;
+      clearTimeout(timer);
+      await filling;
+      await Promise.allSettled([...inFlight]);
+    },
+    async drainOnce() {
+      let total = 0;
+      for (;;) {
+        total += await fill();
+        if (!inFlight.size) return total;
+        await Promise.race(inFlight);
+      }
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Db } from '../db/connect.ts';
+import { uuidv7 } from '../ids.ts';
+import { freshDb, type TestDb } from '../testing/databases.ts';
+import { describeEachDb } from '../testing/each-db.ts';
+import { claimJob, finishJob, nextDueAt, sentSince } from './jobs.ts';
+
+const T0 = new Date('2026-11-28T10:00:00.000Z');
+const at = (ms: number) => new Date(T0.getTime() + ms);
+const KIND = 'mail.notification';
+const LEASE = 60_000;
+
+async function addJob(db: Db, fields: { kind?: string; state?: string; next?: Date; lease?: Date; attempts?: number } = {}): Promise<string> {
+  const id = uuidv7();
+  await db.kysely
+    .insertInto('jobs')
+    .values({
+      id,
+      lead_id: uuidv7(),
+      kind: fields.kind ?? KIND,
+      target: null,
+      state: fields.state ?? 'pending',
+      attempts: fields.attempts ?? 0,
+      next_attempt_at: (fields.next ?? T0).toISOString(),
+      lease_until: fields.lease?.toISOString() ?? null,
+      last_error: null,
+      created_at: T0.toISOString(),
+      updated_at: T0.toISOString(),
+      sent_at: null,
+    })
+    .execute();
+  return id;
+}
+
+const claim = (db: Db, now = T0, kinds = [KIND]) => claimJob(db, { kinds, now, leaseMs: LEASE });
+
+describeEachDb('jobs store: claims and leases', (dialect) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await freshDb(dialect);
+  });
+  afterAll(() => t.drop());
+  beforeEach(async () => {
+    await t.db.kysely.deleteFrom('job_attempts').execute();
+    await t.db.kysely.deleteFrom('jobs').execute();
+  });
+
+  it('claims a due pending job: state sending, a lease, one more attempt', async () => {
+    const id = await addJob(t.db);
+    const job = await claim(t.db);
+    expect(job).toMatchObject({ id, state: 'sending', attempts: 1, lease_until: at(LEASE).toISOString() });
+    expect(await claim(t.db)).toBeUndefined();
+  });
+
+  it('leaves a job that is not due yet, and kinds it was not asked for', async () => {
+    await addJob(t.db, { next: at(5000) });
+    await addJob(t.db, { kind: 'webhook.delivery' });
+    expect(await claim(t.db)).toBeUndefined();
+    expect((await claim(t.db, at(5000)))?.next_attempt_at).toBe(at(5000).toISOString());
+  });
+
+  it('claims a job whose worker died (sending, lease expired) but not one with a live lease', async () => {
+    const dead = await addJob(t.db, { state: 'sending', lease: at(-1), attempts: 1 });
+    const live = await addJob(t.db, { state: 'sending', lease: at(30_000), attempts: 1 });
+    const job = await claim(t.db);
+    expect(job).toMatchObject({ id: dead, attempts: 2, state: 'sending' });
+    expect(await claim(t.db)).toBeUndefined();
+    expect((await claim(t.db, at(30_000)))?.id).toBe(live);
+  });
+
+  it('records every attempt and moves the job to sent, pending or dead', async () => {
+    const [a, b, c] = [await addJob(t.db), await addJob(t.db), await addJob(t.db)];
+    const jobs = [await claim(t.db), await claim(t.db), await claim(t.db)];
+    const byId = Object.fromEntries(jobs.map((j) => [j!.id, j!]));
+    expect(await finishJob(t.db, byId[a], { ok: true }, at(1)));
+    expect(await finishJob(t.db, byId[b], { ok: false, error: 'E_SMTP_TEMPORARY: 451', retryAt: at(9000) }, at(1)));
+    expect(await finishJob(t.db, byId[c], { ok: false, error: 'E_SMTP_PERMANENT: 550', dead: true }, at(1)));
+    const rows = await t.db.kysely.selectFrom('jobs').selectAll().execute();
+    const state = Object.fromEntries(rows.map((r) => [r.id, r]));
+    expect(state[a]).toMatchObject({ state: 'sent', sent_at: at(1).toISOString(), lease_until: null });
+    expect(state[b]).toMatchObject({ state: 'pending', next_attempt_at: at(9000).toISOString(), last_error: 'E_SMTP_TEMPORARY: 451' });
+    expect(state[c]).toMatchObject({ state: 'dead', last_error: 'E_SMTP_PERMANENT: 550' });
+    const attempts = await t.db.kysely.selectFrom('job_attempts').select(['job_id', 'ok', 'error']).execute();
+    expect(attempts).toHaveLength(3);
+    expect(attempts.find((x) => x.job_id === a)).toMatchObject({ ok: 1, error: null });
+  });
+
+  it('lets a newer claim win over a worker whose lease ran out, but still records the late attempt', async () => {
+    await addJob(t.db);
+    const stale = (await claim(t.db))!;
+    const fresh = (await claim(t.db, at(LEASE)))!;
+    expect(fresh.attempts).toBe(2);
+    expect(await finishJob(t.db, stale, { ok: false, error: 'late', dead: true }, at(LEASE + 1))).toBe(false);
+    expect(await finishJob(t.db, fresh, { ok: true }, at(LEASE + 2))).toBe(true);
+    const row = await t.db.kysely.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+    expect(row.state).toBe('sent');
+    expect(await t.db.kysely.selectFrom('job_attempts').select('ok').orderBy('id').execute()).toEqual([{ ok: 0 }, { ok: 1 }]);
+  });
+
+  it('hands each job to exactly one of many concurrent claimers', async () => {
+    const ids = [];
+    for (let i = 0; i < 30; i++) ids.push(await addJob(t.db));
+    const claimer = async () => {
+      const got: string[] = [];
+      for (let job = await claim(t.db); job; job = await claim(t.db)) got.push(job.id);
+      return got;
+    };
+    const results = await Promise.all(Array.from({ length: 6 }, claimer));
+    const all = results.flat();
+    expect(all.sort()).toEqual(ids.sort());
+    expect(new Set(all).size).toBe(30);
+  });
+
+  it('counts successful attempts of the given kinds inside the window', async () => {
+    await addJob(t.db, { next: at(-3) });
+    await addJob(t.db, { next: at(-2) });
+    await addJob(t.db, { kind: 'webhook.delivery', next: at(-1) });
+    const kinds = [KIND, 'webhook.delivery'];
+    const jobs = [(await claim(t.db, T0, kinds))!, (await claim(t.db, T0, kinds))!, (await claim(t.db, T0, kinds))!];
+    await finishJob(t.db, jobs[0], { ok: true }, at(1000));
+    await finishJob(t.db, jobs[1], { ok: true }, at(2000));
+    await finishJob(t.db, jobs[2], { ok: true }, at(3000));
+    expect(await sentSince(t.db, [KIND], T0)).toEqual({ count: 2, oldest: at(1000).toISOString() });
+    expect(await sentSince(t.db, [KIND], at(1000))).toEqual({ count: 1, oldest: at(2000).toISOString() });
+    expect((await sentSince(t.db, kinds, at(2500))).count).toBe(1);
+  });
+
+  it('reports the next due retry or expiring lease', async () => {
+    expect(await nextDueAt(t.db, [KIND])).toBeUndefined();
+    await addJob(t.db, { next: at(7000) });
+    await addJob(t.db, { state: 'sending', lease: at(4000), next: at(-1000) });
+    await addJob(t.db, { state: 'sent', next: at(-9000) });
+    expect((await nextDueAt(t.db, [KIND]))?.toISOString()).toBe(at(4000).toISOString());
+  });
+});

@@ -1,0 +1,106 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/connect.ts';
+import type { JobsTable } from '../db/schema.ts';
+import { uuidv7 } from '../ids.ts';
+
+export type JobRow = Selectable<JobsTable>;
+
+export interface ClaimOptions {
+  /** Only these kinds are claimed: a kind without a handler in this instance stays untouched. */
+  kinds: string[];
+  now: Date;
+  leaseMs: number;
+}
+
+/**
+ * Claims one due job: pending and due, or 'sending' with an expired lease (its worker died).
+ * The claim bumps attempts, which then serves as the fencing token for finishing the job.
+ */
+export async function claimJob(db: Db, opts: ClaimOptions): Promise<JobRow | undefined> {
+  if (!opts.kinds.length) return undefined;
+  const now = opts.now.toISOString();
+  const leaseUntil = new Date(opts.now.getTime() + opts.leaseMs).toISOString();
+  return db.kysely
+    .updateTable('jobs')
+    .set((eb) => ({ state: 'sending', lease_until: leaseUntil, attempts: eb('attempts', '+', 1), updated_at: now }))
+    .where('id', '=', (eb) =>
+      eb
+        .selectFrom('jobs')
+        .select('id')
+        .where('kind', 'in', opts.kinds)
+        .where((w) =>
+          w.or([
+            w.and([w('state', '=', 'pending'), w('next_attempt_at', '<=', now)]),
+            w.and([w('state', '=', 'sending'), w('lease_until', '<=', now)]),
+          ]),
+        )
+        .orderBy('next_attempt_at')
+        .limit(1)
+        // Several instances drain together: each skips the rows another one is claiming.
+        .$if(db.dialect === 'postgres', (q) => q.forUpdate().skipLocked()),
+    )
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export type JobOutcome =
+  | { ok: true }
+  | { ok: false; error: string; retryAt: Date }
+  | { ok: false; error: string; dead: true };
+
+/**
+ * Records the attempt and moves the job on, in one transaction. Returns false when the job was
+ * claimed again meanwhile (our lease ran out); the attempt is still recorded, the newer claim wins the state.
+ */
+export async function finishJob(db: Db, job: JobRow, outcome: JobOutcome, now: Date): Promise<boolean> {
+  const at = now.toISOString();
+  return db.kysely.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('job_attempts')
+      .values({ id: uuidv7(now.getTime()), job_id: job.id, lead_id: job.lead_id, at, ok: outcome.ok ? 1 : 0, error: outcome.ok ? null : outcome.error })
+      .execute();
+    const state = outcome.ok ? 'sent' : 'dead' in outcome ? 'dead' : 'pending';
+    const result = await trx
+      .updateTable('jobs')
+      .set({
+        state,
+        lease_until: null,
+        updated_at: at,
+        ...(outcome.ok ? { sent_at: at, last_error: null } : { last_error: outcome.error }),
+        ...(!outcome.ok && 'retryAt' in outcome ? { next_attempt_at: outcome.retryAt.toISOString() } : {}),
+      })
+      .where('id', '=', job.id)
+      .where('state', '=', 'sending')
+      .where('attempts', '=', job.attempts)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  });
+}
+
+/** Successful attempts of these kinds since a moment, and the oldest of them (when the window frees a slot). */
+export async function sentSince(db: Db, kinds: string[], since: Date): Promise<{ count: number; oldest: string | null }> {
+  if (!kinds.length) return { count: 0, oldest: null };
+  const row = await db.kysely
+    .selectFrom('job_attempts')
+    .innerJoin('jobs', 'jobs.id', 'job_attempts.job_id')
+    .select((eb) => [eb.fn.countAll().as('n'), eb.fn.min('job_attempts.at').as('oldest')])
+    .where('job_attempts.ok', '=', 1)
+    .where('job_attempts.at', '>', since.toISOString())
+    .where('jobs.kind', 'in', kinds)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.n), oldest: (row.oldest as string | null) ?? null };
+}
+
+/** The earliest moment a job of these kinds becomes claimable: a due retry or an expiring lease. */
+export async function nextDueAt(db: Db, kinds: string[]): Promise<Date | undefined> {
+  if (!kinds.length) return undefined;
+  const row = await db.kysely
+    .selectFrom('jobs')
+    .select((eb) => [
+      eb.fn.min(eb.case().when('state', '=', 'pending').then(eb.ref('next_attempt_at')).else(eb.ref('lease_until')).end()).as('due'),
+    ])
+    .where('kind', 'in', kinds)
+    .where('state', 'in', ['pending', 'sending'])
+    .executeTakeFirstOrThrow();
+  return row.due ? new Date(row.due as string) : undefined;
+}

@@ -1,0 +1,80 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startServerProcess, type ServerProcess } from './testing/server-process.ts';
+import { startSmtpPeer, type SmtpPeer } from './testing/smtp-peer.ts';
+
+async function until(check: () => boolean, timeoutMs: number, what: string) {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('crash safety', () => {
+  let peer: SmtpPeer | undefined;
+  let proc: ServerProcess | undefined;
+  afterAll(async () => {
+    proc?.child.kill('SIGKILL');
+    await peer?.close();
+  });
+
+  it('keeps every acknowledged lead through a SIGKILL and mails each after the restart', { timeout: 120_000 }, async () => {
+    peer = await startSmtpPeer();
+    const dir = mkdtempSync(join(tmpdir(), 'bl-crash-'));
+    const env = {
+      DATA_DIR: dir,
+      SMTP_URL: peer.url,
+      MAIL_FROM: 'Leads <leads@kunde.de>',
+      SALES_INBOX: 'vertrieb@kunde.de',
+      MIN_FILL_SECONDS: '0',
+      RATE_LIMIT_PER_MINUTE: '0',
+      RATE_LIMIT_PER_DAY: '0',
+      // The shortest timeouts give the shortest lease, so jobs the dead worker held are taken over sooner.
+      SMTP_CONNECT_TIMEOUT_MS: '1000',
+      SMTP_SOCKET_TIMEOUT_MS: '1000',
+    };
+    proc = await startServerProcess(env);
+    const url = proc.url;
+
+    const acked: string[] = [];
+    let stop = false;
+    const client = async (c: number) => {
+      for (let i = 0; !stop; i++) {
+        try {
+          const res = await fetch(`${url}/api/leads`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `crash-${c}-${i}-key` },
+            body: JSON.stringify({ name: `Kunde ${c}-${i}`, email: `k${c}.${i}@example.de`, message: 'Bitte um Rückruf.' }),
+          });
+          if (res.status === 201) acked.push(((await res.json()) as { id: string }).id);
+        } catch {
+          // the server died under this request: not acknowledged, so nothing is promised
+        }
+      }
+    };
+    const clients = Array.from({ length: 8 }, (_, c) => client(c));
+    await until(() => acked.length >= 150, 60_000, '150 acknowledged leads');
+    proc.child.kill('SIGKILL');
+    expect(await proc.exited).toBe('SIGKILL');
+    stop = true;
+    await Promise.all(clients);
+
+    // Straight from the file the killed process left behind.
+    const sqlite = new Database(join(dir, 'leads.db'));
+    const stored = new Set((sqlite.prepare('select id from leads').all() as { id: string }[]).map((r) => r.id));
+    const jobs = new Set((sqlite.prepare("select lead_id from jobs where kind = 'mail.notification'").all() as { lead_id: string }[]).map((r) => r.lead_id));
+    sqlite.close();
+    const lost = acked.filter((id) => !stored.has(id) || !jobs.has(id));
+    expect(lost).toEqual([]);
+
+    proc = await startServerProcess(env);
+    const mailed = () => new Set(peer!.mails.map((m) => m.parsed.messageId));
+    await until(() => acked.every((id) => mailed().has(`<lead-${id}@kunde.de>`)), 90_000, 'a mail for every acknowledged lead');
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+  });
+});

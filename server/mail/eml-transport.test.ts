@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../logger.ts';
+import { startOutbox } from '../outbox/start.ts';
+import { makeHarness, type Harness } from '../testing/app-harness.ts';
+import { createMailTransport } from './transport.ts';
+
+describe('.eml mode (no SMTP_URL)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await makeHarness('sqlite', { MAIL_FROM: 'Beraten lassen <leads@beratung.example>', SALES_INBOX: 'vertrieb@beratung.example' });
+  });
+  afterAll(() => h.close());
+
+  it('writes each mail as an .eml file named by date and lead id that a mail parser reads back', async () => {
+    const transport = createMailTransport(h.config);
+    expect(transport.describe).toContain(h.config.mailDir);
+    const outbox = startOutbox({ config: h.config, db: h.testDb.db, clock: h.deps.clock, logger: silentLogger, transport });
+    const res = await h.app.request('/api/leads', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Jürgen Größe', email: 'juergen@example.de', message: 'Grüße aus Köln', topic: 'Datenstrategie', locale: 'de' }),
+    });
+    const { id } = (await res.json()) as { id: string };
+    expect(await outbox.drainOnce()).toBe(1);
+    transport.close();
+    const files = readdirSync(h.config.mailDir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2}T[\\d-]+Z-${id}\\.eml$`));
+    const parsed = await simpleParser(readFileSync(join(h.config.mailDir, files[0])));
+    expect(parsed.from?.value[0]).toEqual({ name: 'Beraten lassen', address: 'leads@beratung.example' });
+    expect(parsed.replyTo?.value[0]).toEqual({ name: 'Jürgen Größe', address: 'juergen@example.de' });
+    expect(parsed.subject).toBe('Neue Anfrage: Datenstrategie · Jürgen Größe');
+    expect(parsed.messageId).toBe(`<lead-${id}@beratung.example>`);
+    expect(parsed.text).toContain('Grüße aus Köln');
+    const job = await h.testDb.db.kysely.selectFrom('jobs').selectAll().where('lead_id', '=', id).executeTakeFirstOrThrow();
+    expect(job.state).toBe('sent');
+  });
+});

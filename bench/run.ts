@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServerProcess, type ServerProcess } from '../server/testing/server-process.ts';
 import { postLoad, type LoadResult } from './load.ts';
+import { bareMailLoop, outboxDrain } from './mail-drain.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const only = process.argv.slice(2);
@@ -44,7 +45,21 @@ async function ingest() {
   console.log(`ratio:            ${pct(ours.rps, base.rps)} of the bare route (goal >= 50 %)`);
 }
 
-const sections: Record<string, () => Promise<void>> = { ingest };
+async function mail() {
+  const sink = await startServerProcess({}, 30_000, 'bench/smtp-sink.ts');
+  const smtpUrl = sink.url;
+  const n = Number(process.env.BENCH_MAILS ?? 2000);
+  await bareMailLoop(smtpUrl, 200, 5); // warm-up
+  const base = await bareMailLoop(smtpUrl, n, 5);
+  const ours = await outboxDrain(smtpUrl, n, 5);
+  await stop([sink]);
+  console.log(`\n## Mail drain: ${n} mails to a local SMTP sink, 5 pooled connections`);
+  console.log(`bare pooled nodemailer loop: ${base.toFixed(0)} mails/s`);
+  console.log(`outbox (SQLite):             ${ours.toFixed(0)} mails/s`);
+  console.log(`ratio:                       ${pct(ours, base)} of the bare loop (goal >= 80 %)`);
+}
+
+const sections: Record<string, () => Promise<void>> = { ingest, mail };
 
 console.log(`Beraten lassen bench, ${new Date().toISOString()}, node ${process.version}, ${SECONDS} s per measurement`);
 for (const [name, run] of Object.entries(sections)) if (want(name)) await run();

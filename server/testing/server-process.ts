@@ -25,7 +25,7 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms:\n${out}`)), timeoutMs);
     const check = () => {
-      const m = /listens on (http:\/\/\S+?) /.exec(out);
+      const m = /listens on ([a-z]+:\/\/\S+?) /.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(m[1].replace('localhost', '127.0.0.1'));

@@ -1,0 +1,53 @@
+import type { Locale } from '../shared/lead-spec.ts';
+
+/** Visible texts; German first. Field error texts come from shared/lead-spec.ts. */
+export const TEXT = {
+  de: {
+    name: 'Name',
+    email: 'E-Mail',
+    company: 'Unternehmen',
+    phone: 'Telefon',
+    topic: 'Thema',
+    message: 'Ihre Nachricht',
+    choose: 'Bitte wählen',
+    required: '* Pflichtfeld',
+    consent: 'Ich bin einverstanden, dass meine Angaben zur Bearbeitung meiner Anfrage verarbeitet werden.',
+    consentMissing: 'Bitte stimmen Sie zu, damit wir Ihre Anfrage bearbeiten können.',
+    marketing: 'Ich möchte gelegentlich Neuigkeiten per E-Mail erhalten (jederzeit abbestellbar).',
+    send: 'Anfrage senden',
+    sending: 'Wird gesendet …',
+    retry: 'Erneut senden',
+    privacy: 'Datenschutzhinweise',
+    close: 'Schließen',
+    fix: 'Bitte prüfen Sie die markierten Felder.',
+    offline: 'Keine Verbindung zum Server. Ihre Eingaben bleiben erhalten – bitte senden Sie erneut.',
+    failed: 'Das Senden hat nicht geklappt. Ihre Eingaben bleiben erhalten – bitte versuchen Sie es erneut.',
+    thanks: 'Vielen Dank!',
+    thanksText: 'Ihre Anfrage ist bei uns angekommen. Wir melden uns in Kürze bei Ihnen.',
+  },
+  en: {
+    name: 'Name',
+    email: 'Email',
+    company: 'Company',
+    phone: 'Phone',
+    topic: 'Topic',
+    message: 'Your message',
+    choose: 'Please choose',
+    required: '* Required',
+    consent: 'I agree that my details are processed to handle my inquiry.',
+    consentMissing: 'Please agree so that we can handle your inquiry.',
+    marketing: 'I would like to receive occasional news by email (unsubscribe at any time).',
+    send: 'Send inquiry',
+    sending: 'Sending …',
+    retry: 'Send again',
+    privacy: 'Privacy notice',
+    close: 'Close',
+    fix: 'Please check the marked fields.',
+    offline: 'No connection to the server. Your entries are kept – please send again.',
+    failed: 'Sending did not work. Your entries are kept – please try again.',
+    thanks: 'Thank you!',
+    thanksText: 'Your inquiry has arrived. We will get back to you shortly.',
+  },
+} satisfies Record<Locale, Record<string, string>>;
+
+export type Texts = (typeof TEXT)['de'];

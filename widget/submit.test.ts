@@ -1,0 +1,155 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissing, launchBrowser, type Browser } from './testing/browser.ts';
+import { hostHtml, startStack, strictCsp, type Stack } from './testing/stack.ts';
+
+const missing = chromiumMissing();
+
+describe.skipIf(missing)('widget submits a lead from another origin', () => {
+  let stack: Stack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // The real spam protection is on: the widget must fetch the challenge and solve the proof of work.
+    stack = await startStack({ SPAM_POW: 'on', POW_MAX_NUMBER: '2000' });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  async function openPage(path: string, attrs = ''): Promise<Page> {
+    const url = stack.page(path, {
+      html: hostHtml(stack.api, { attrs: `data-topics="KI-Strategie,Schulung" ${attrs}`, body: '<main><button id="cta" data-beraten-lassen-open="Schulung">Schulung anfragen</button></main>' }),
+      headers: { 'Content-Security-Policy': strictCsp(stack.api) },
+    });
+    const page = await browser.context.newPage();
+    await page.goto(`${url}?utm_source=newsletter&utm_campaign=herbst`);
+    await page.getByRole('button', { name: 'Beraten lassen' }).waitFor();
+    return page;
+  }
+
+  async function fill(page: Page, name: string) {
+    await page.getByLabel('Name').fill(name);
+    await page.getByLabel('E-Mail').fill('jana@example.de');
+    await page.getByLabel('Unternehmen').fill('Muster GmbH');
+    await page.getByLabel('Ihre Nachricht').fill('Wir möchten Rechnungen automatisch auslesen.');
+  }
+
+  it('opens from a page button with its topic, sends, thanks the visitor, stores the lead with its mail job and mails sales', async () => {
+    const page = await openPage('/kontakt');
+    await page.locator('#cta').click();
+    const dialog = page.getByRole('dialog', { name: 'Beraten lassen' });
+    await expect(dialog.isVisible()).resolves.toBe(true);
+    await expect(page.getByLabel('Thema').inputValue()).resolves.toBe('Schulung');
+    await fill(page, 'Jana Beispiel');
+    await page.getByRole('button', { name: 'Anfrage senden' }).click();
+    await expect(page.getByRole('status').getByText('Vielen Dank!').waitFor()).resolves.toBeUndefined();
+
+    const leads = await stack.leads();
+    expect(leads).toHaveLength(1);
+    expect(leads[0]).toMatchObject({ name: 'Jana Beispiel', email: 'jana@example.de', topic: 'Schulung', locale: 'de', status: 'new' });
+    const source = JSON.parse(leads[0].source ?? '{}');
+    expect(source).toMatchObject({ utm_source: 'newsletter', utm_campaign: 'herbst' });
+    expect(source.url).toBe(`${stack.host}/kontakt?utm_source=newsletter&utm_campaign=herbst`);
+    expect((await stack.jobs()).filter((j) => j.lead_id === leads[0].id)).toHaveLength(1);
+    const [mail] = await stack.peer.waitFor(1);
+    expect(mail.parsed.text).toContain('Wir möchten Rechnungen automatisch auslesen.');
+    expect(mail.envelope.to).toEqual(['vertrieb@beratung.example']);
+    await page.close();
+  });
+
+  it('shows field errors from the spec before sending anything, tied to their inputs', async () => {
+    const page = await openPage('/fehler');
+    let posts = 0;
+    page.on('request', (r) => void (r.method() === 'POST' && posts++));
+    await page.getByRole('button', { name: 'Beraten lassen' }).click();
+    await page.getByLabel('E-Mail').fill('kein-at-zeichen');
+    await page.getByRole('button', { name: 'Anfrage senden' }).click();
+    const email = page.getByLabel('E-Mail');
+    await expect(email.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.getByText('Bitte geben Sie eine gültige E-Mail-Adresse an.').isVisible()).resolves.toBe(true);
+    const described = await email.evaluate((el) => el.getRootNode() && (el.getRootNode() as ShadowRoot).getElementById(el.getAttribute('aria-describedby')!)?.textContent);
+    expect(described).toBe('Bitte geben Sie eine gültige E-Mail-Adresse an.');
+    await expect(page.getByLabel('Name').evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).resolves.toBe(true);
+    expect(posts).toBe(0);
+    await page.close();
+  });
+
+  it('keeps everything typed through network failures and retries with one key: exactly one lead, one job, one mail', async () => {
+    const before = (await stack.leads()).length;
+    const mailsBefore = stack.peer.mails.length;
+    const page = await openPage('/netz');
+    const keys: string[] = [];
+    let attempt = 0;
+    await page.route(`${stack.api}/api/leads`, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push((await route.request().headerValue('idempotency-key')) ?? '');
+      attempt++;
+      if (attempt === 1) return route.abort('internetdisconnected'); // never reached the server
+      if (attempt === 2) {
+        await route.fetch(); // reached the server and was stored, but the answer was lost
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+    await page.getByRole('button', { name: 'Beraten lassen' }).click();
+    await fill(page, 'Netz Test');
+    const send = page.locator('form button[type=submit]');
+    await send.click();
+    await page.getByText('Keine Verbindung zum Server').waitFor();
+    await expect(page.getByLabel('Name').inputValue()).resolves.toBe('Netz Test');
+    await expect(page.getByLabel('Ihre Nachricht').inputValue()).resolves.toBe('Wir möchten Rechnungen automatisch auslesen.');
+    await expect(send.textContent()).resolves.toBe('Erneut senden');
+    await send.click();
+    await page.getByText('Keine Verbindung zum Server').waitFor();
+    await send.click();
+    await page.getByText('Vielen Dank!').waitFor();
+
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(1);
+    const leads = (await stack.leads()).slice(before);
+    expect(leads.map((l) => l.name)).toEqual(['Netz Test']);
+    expect((await stack.jobs()).filter((j) => j.lead_id === leads[0].id)).toHaveLength(1);
+    await stack.peer.waitFor(mailsBefore + 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stack.peer.mails.filter((m) => m.parsed.text?.includes('Netz Test'))).toHaveLength(1);
+    await page.close();
+  });
+
+  it('sends once when the visitor double-clicks the submit button', async () => {
+    const before = (await stack.leads()).length;
+    const page = await openPage('/doppelt');
+    let posts = 0;
+    page.on('request', (r) => void (r.method() === 'POST' && posts++));
+    await page.getByRole('button', { name: 'Beraten lassen' }).click();
+    await fill(page, 'Doppel Klick');
+    await page.locator('form button[type=submit]').dblclick();
+    await page.getByText('Vielen Dank!').waitFor();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(posts).toBe(1);
+    expect((await stack.leads()).slice(before).map((l) => l.name)).toEqual(['Doppel Klick']);
+    await page.close();
+  });
+
+  it('maps the server’s 422 issues back to the fields, in the visitor’s language', async () => {
+    const page = await openPage('/server-fehler');
+    // Fault: the body is altered on the wire, so only the server's check can refuse it.
+    await page.route(`${stack.api}/api/leads`, (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      const body = JSON.parse(route.request().postData() ?? '{}');
+      return route.continue({ postData: JSON.stringify({ ...body, company: 'Muster\u202eGmbH' }) });
+    });
+    await page.getByRole('button', { name: 'Beraten lassen' }).click();
+    await fill(page, 'Server Prüfung');
+    await page.locator('form button[type=submit]').click();
+    const company = page.getByLabel('Unternehmen');
+    await page.getByText('Dieses Feld enthält unzulässige Steuerzeichen.').waitFor();
+    await expect(company.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.getByRole('alert').textContent()).resolves.toBe('Bitte prüfen Sie die markierten Felder.');
+    await expect(company.inputValue()).resolves.toBe('Muster GmbH');
+    expect((await stack.leads()).some((l) => l.name === 'Server Prüfung')).toBe(false);
+    await page.close();
+  });
+});

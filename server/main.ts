@@ -8,6 +8,8 @@ import { migrate } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
 import { createMailTransport } from './mail/transport.ts';
 import { startOutbox } from './outbox/start.ts';
+import { startRetention } from './admin/retention.ts';
+import { ensureAdminTokenFile } from './admin/token-file.ts';
 
 async function main() {
   let config;
@@ -22,6 +24,9 @@ async function main() {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const db = connect(config.databaseUrl, { poolSize: config.DB_POOL_SIZE, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
+  // The embedded default (SQLite, no ADMIN_TOKEN) gets a generated token, so the admin API works without a guessable default.
+  const tokenFile = !config.ADMIN_TOKEN && db.dialect === 'sqlite' ? ensureAdminTokenFile(config.DATA_DIR) : undefined;
+  if (tokenFile) config = { ...config, ADMIN_TOKEN: tokenFile.token };
   let ready = false;
   const transport = createMailTransport(config);
   const outbox = startOutbox({ config, db, clock: systemClock, logger, transport });
@@ -40,17 +45,23 @@ async function main() {
   await migrate(db);
   ready = true;
   outbox.start();
+  const retention = startRetention({ db, clock: systemClock, logger, rules: config.RETENTION_DAYS });
 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const base = `http://localhost:${port}`;
   logger.info({ port, database: db.describe, mail: transport.describe }, 'started');
+  const adminLine = tokenFile
+    ? `${base}/api/admin/leads with Authorization: Bearer <token>; read the token with: cat ${tokenFile.file}${tokenFile.created ? ' (generated now)' : ''}`
+    : config.ADMIN_TOKEN
+      ? `${base}/api/admin/leads with Authorization: Bearer $ADMIN_TOKEN`
+      : 'off; set ADMIN_TOKEN (32+ characters, e.g. openssl rand -hex 32) to enable /api/admin';
   console.log(
     [
       `Beraten lassen listens on ${base} (demo page at ${base}/, widget at ${base}/widget.js)`,
       `  leads:  ${db.dialect === 'sqlite' ? `SQLite ${db.describe}` : `PostgreSQL ${db.describe}`}`,
       `  mail:   ${transport.describe} -> ${config.salesInbox.join(', ')}`,
-      `  admin:  ${config.ADMIN_TOKEN ? `${base}/api/admin/leads with Authorization: Bearer $ADMIN_TOKEN` : 'off; set ADMIN_TOKEN (32+ characters) to enable /api/admin'}`,
+      `  admin:  ${adminLine}`,
     ].join('\n'),
   );
 
@@ -66,6 +77,7 @@ async function main() {
       server.close(() => resolve());
       if ('closeIdleConnections' in server) server.closeIdleConnections();
     });
+    retention.stop();
     await outbox.stop();
     transport.close();
     await db.kysely.destroy();

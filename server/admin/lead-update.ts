@@ -11,8 +11,11 @@ import { NOTIFICATION, toAdminLead } from './lead-queries.ts';
 import { LeadPatchSchema, type LeadPatch } from './schemas.ts';
 import { parseOrFail } from './validate.ts';
 
-const audit = (trx: Kysely<Database>, leadId: string, at: string, action: string, detail: string | null) =>
-  trx.insertInto('audit_log').values({ id: uuidv7(Date.parse(at)), lead_id: leadId, at, action, detail }).execute();
+async function audit(trx: Kysely<Database>, leadId: string, at: string, entries: [string, string | null][]) {
+  // uuidv7 is random within a millisecond; sorted ids keep one change's entries in the order they were made.
+  const ids = entries.map(() => uuidv7(Date.parse(at))).sort();
+  await trx.insertInto('audit_log').values(entries.map(([action, detail], i) => ({ id: ids[i], lead_id: leadId, at, action, detail }))).execute();
+}
 
 // The trail says what kind of change happened, never the note or assignee text: it must hold no personal data.
 function auditEntries(before: { status: string; note: string | null; assignee: string | null }, patch: LeadPatch): [string, string | null][] {
@@ -50,7 +53,7 @@ export function leadUpdateRoutes(deps: AppDeps) {
         if (patch.note !== undefined) changes.note = patch.note || null;
         if (patch.assignee !== undefined) changes.assignee = patch.assignee || null;
         await trx.updateTable('leads').set({ ...changes, updated_at: now }).where('id', '=', id).execute();
-        for (const [action, detail] of entries) await audit(trx, id, now, action, detail);
+        await audit(trx, id, now, entries);
       }
       return trx.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     });
@@ -79,7 +82,7 @@ export function leadUpdateRoutes(deps: AppDeps) {
           lease_until: null, last_error: null, created_at: now, updated_at: now, sent_at: null,
         }).execute();
       }
-      await audit(trx, id, now, 'resend', job ? `${job.state}->pending` : 'queued');
+      await audit(trx, id, now, [['resend', job ? `${job.state}->pending` : 'queued']]);
       return 'queued' as const;
     });
     if (outcome === 'missing') throw fail(404, 'No lead with this id.');

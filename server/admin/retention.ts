@@ -9,7 +9,7 @@ import type { RetentionRules } from './retention-rules.ts';
 const DAY = 86_400_000;
 const BATCH = 500;
 // Any constant both instances agree on; it names the purge among the database's advisory locks.
-const PURGE_LOCK = 0x62_6c_70_72;
+export const PURGE_LOCK = 0x62_6c_70_72;
 
 export interface PurgeResult {
   purged: number;

@@ -10,6 +10,7 @@ import { leadRateLimit } from '../limits/lead-limits.ts';
 import { requireJson } from '../middleware/require-json.ts';
 import { createSpamGuard } from '../spam/classify.ts';
 import { claimReplay, pruneReplay } from '../spam/pow.ts';
+import { inTransaction } from '../store/group-commit.ts';
 import { IdempotencyConflict, insertLeadIn } from '../store/leads.ts';
 import { challengeRoutes } from './challenge.ts';
 
@@ -54,7 +55,7 @@ export function leadRoutes(deps: AppDeps) {
       const idem = key ? { key, bodyHash: createHash('sha256').update(JSON.stringify(lead)).digest('hex') } : undefined;
       const verdict = await guard.classify({ website, challenge, pow });
       try {
-        const result = await deps.db.kysely.transaction().execute(async (trx) => {
+        const result = await inTransaction(deps.db, async (trx) => {
           let reason = verdict.spam ? verdict.reason : undefined;
           if (!verdict.spam && verdict.replay && !(await claimReplay(trx, verdict.replay.key, verdict.replay.expiresAt))) reason = 'pow_replayed';
           // Spam is kept for the record but never mailed.

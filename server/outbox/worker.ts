@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { mailTimeouts } from '../mail/timeouts.ts';
 import type { MailTransport } from '../mail/transport.ts';
-import { claimJob, finishJob, nextDueAt, sentSince, type JobOutcome, type JobRow } from '../store/jobs.ts';
+import { claimJobs, finishJob, nextDueAt, sentSince, type JobOutcome, type JobRow } from '../store/jobs.ts';
 import { DEFAULT_BACKOFF, retryDelay, type BackoffOptions } from './backoff.ts';
 import { tooManyTries } from './failure.ts';
 import { handlerMap, type JobHandler } from './handlers.ts';
@@ -61,13 +61,14 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
   let capFreesAt: Date | undefined;
 
   // MAIL_PER_HOUR counts sent attempts in job_attempts, so every instance sees the same hour.
-  async function claimableKinds(): Promise<string[]> {
+  async function claimable(free: number): Promise<{ kinds: string[]; limit: number }> {
     capFreesAt = undefined;
-    if (!config.MAIL_PER_HOUR || !mailKinds.length) return kinds;
+    if (!config.MAIL_PER_HOUR || !mailKinds.length) return { kinds, limit: free };
     const { count, oldest } = await sentSince(db, mailKinds, new Date(clock().getTime() - HOUR));
-    if (count + inFlightMail < config.MAIL_PER_HOUR) return kinds;
+    const budget = config.MAIL_PER_HOUR - count - inFlightMail;
+    if (budget > 0) return { kinds, limit: Math.min(free, budget) };
     capFreesAt = oldest ? new Date(Date.parse(oldest) + HOUR) : new Date(clock().getTime() + pollMs);
-    return otherKinds;
+    return { kinds: otherKinds, limit: free };
   }
 
   async function runJob(job: JobRow, handler: JobHandler): Promise<void> {
@@ -111,11 +112,11 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
   async function fillOnce(): Promise<number> {
     let claimed = 0;
     while (!stopping && inFlight.size < concurrency) {
-      const allowed = await claimableKinds();
-      const job = await claimJob(db, { kinds: allowed, now: clock(), leaseMs });
-      if (!job) break;
-      claimed++;
-      launch(job);
+      const { kinds: allowed, limit } = await claimable(concurrency - inFlight.size);
+      const jobs = await claimJobs(db, { kinds: allowed, limit, now: clock(), leaseMs });
+      if (!jobs.length) break;
+      claimed += jobs.length;
+      for (const job of jobs) launch(job);
     }
     return claimed;
   }

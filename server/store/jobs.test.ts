@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.ts';
 import { uuidv7 } from '../ids.ts';
 import { freshDb, type TestDb } from '../testing/databases.ts';
 import { describeEachDb } from '../testing/each-db.ts';
-import { claimJob, finishJob, nextDueAt, sentSince } from './jobs.ts';
+import { claimJob, claimJobs, finishJob, nextDueAt, sentSince } from './jobs.ts';
 
 const T0 = new Date('2026-11-28T10:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -109,6 +109,31 @@ describeEachDb('jobs store: claims and leases', (dialect) => {
     const all = results.flat();
     expect(all.sort()).toEqual(ids.sort());
     expect(new Set(all).size).toBe(30);
+  });
+
+  it('claims a batch in one statement, oldest due first, never past the limit', async () => {
+    const ids = [];
+    for (let i = 5; i > 0; i--) ids.push(await addJob(t.db, { next: at(-i) }));
+    const batch = await claimJobs(t.db, { kinds: [KIND], now: T0, leaseMs: LEASE, limit: 3 });
+    expect(batch.map((j) => j.id)).toEqual(ids.slice(0, 3));
+    expect(batch.every((j) => j.state === 'sending' && j.attempts === 1)).toBe(true);
+    expect((await claimJobs(t.db, { kinds: [KIND], now: T0, leaseMs: LEASE, limit: 3 })).map((j) => j.id)).toEqual(ids.slice(3));
+  });
+
+  it('hands each job to exactly one of many concurrent batch claimers', async () => {
+    const ids = [];
+    for (let i = 0; i < 40; i++) ids.push(await addJob(t.db));
+    const claimer = async () => {
+      const got: string[] = [];
+      for (let jobs = await claimJobs(t.db, { kinds: [KIND], now: T0, leaseMs: LEASE, limit: 4 }); jobs.length; ) {
+        got.push(...jobs.map((j) => j.id));
+        jobs = await claimJobs(t.db, { kinds: [KIND], now: T0, leaseMs: LEASE, limit: 4 });
+      }
+      return got;
+    };
+    const all = (await Promise.all(Array.from({ length: 6 }, claimer))).flat();
+    expect(all.length).toBe(40);
+    expect(new Set(all)).toEqual(new Set(ids));
   });
 
   it('counts successful attempts of the given kinds inside the window', async () => {

@@ -78,7 +78,6 @@ export function exportRoutes(deps: AppDeps) {
     const [type, ext] = format === 'csv' ? ['text/csv; charset=utf-8; header=present', 'csv'] : ['application/x-ndjson; charset=utf-8', 'ndjson'];
     c.header('Content-Type', type);
     c.header('Content-Disposition', `attachment; filename="leads-${date}.${ext}"`);
-    c.header('X-Content-Type-Options', 'nosniff');
     return c.body(body);
   });
 

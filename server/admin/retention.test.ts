@@ -1,6 +1,8 @@
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { iso } from '../clock.ts';
+import { uuidv7 } from '../ids.ts';
 import type { Harness } from '../testing/app-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
 import { PURGE_LOCK, purgeExpired, startRetention } from './retention.ts';
@@ -28,10 +30,10 @@ describeEachDb('retention purge', (dialect) => {
     const all = [spam, lost, open, touched];
 
     h.advance(29 * DAY);
-    expect(await purgeExpired(h.deps.db, h.deps.clock, rules)).toEqual({ purged: 0, byStatus: {}, skipped: false });
+    expect(await purgeExpired(h.deps.db, h.deps.clock, rules)).toEqual({ purged: 0, byStatus: {}, orphans: 0, skipped: false });
 
     h.advance(2 * DAY);
-    expect(await purgeExpired(h.deps.db, h.deps.clock, rules)).toEqual({ purged: 1, byStatus: { spam: 1 }, skipped: false });
+    expect(await purgeExpired(h.deps.db, h.deps.clock, rules)).toEqual({ purged: 1, byStatus: { spam: 1 }, orphans: 0, skipped: false });
     expect(await alive(all)).toEqual([lost, open, touched].sort());
     expect(await jobsOf([spam])).toBe(0);
 
@@ -61,6 +63,16 @@ describeEachDb('retention purge', (dialect) => {
     expect(await alive(ids)).toEqual([]);
   });
 
+  it('sweeps attempt rows a worker recorded after their lead was erased', async () => {
+    const id = await seedLead(h, { email: 'spaet@example.de' });
+    const job = await h.deps.db.kysely.selectFrom('jobs').select('id').where('lead_id', '=', id).executeTakeFirstOrThrow();
+    expect((await admin(h, `/leads/${id}`, { method: 'DELETE' })).status).toBe(200);
+    // What store/jobs.ts finishJob does when a send ends after the erase: it records the attempt regardless.
+    await h.deps.db.kysely.insertInto('job_attempts').values({ id: uuidv7(), job_id: job.id, lead_id: id, at: iso(h.deps.clock), ok: 0, error: '550 <spaet@example.de>' }).execute();
+    expect(await purgeExpired(h.deps.db, h.deps.clock, rules)).toMatchObject({ purged: 0, orphans: 1 });
+    expect(await h.deps.db.kysely.selectFrom('job_attempts').select('id').where('job_id', '=', job.id).execute()).toEqual([]);
+  });
+
   it('runs from the scheduler and logs counts only', async () => {
     const id = await seedLead(h, { status: 'spam', name: 'Geheim Name', email: 'geheim@example.de' });
     h.advance(31 * DAY);
@@ -83,7 +95,7 @@ describeEachDb('retention purge', (dialect) => {
       try {
         await other.query('begin');
         await other.query('select pg_advisory_xact_lock($1)', [PURGE_LOCK]);
-        expect(await purgeExpired(h.deps.db, h.deps.clock, rules)).toEqual({ purged: 0, byStatus: {}, skipped: true });
+        expect(await purgeExpired(h.deps.db, h.deps.clock, rules)).toEqual({ purged: 0, byStatus: {}, orphans: 0, skipped: true });
         expect(await alive([id])).toEqual([id]);
         await other.query('commit');
         expect((await purgeExpired(h.deps.db, h.deps.clock, rules)).purged).toBe(1);

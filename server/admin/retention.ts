@@ -1,9 +1,10 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { Logger } from 'pino';
 import type { LeadStatus } from '../../shared/api-types.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
-import { eraseLeadsIn, linkedTables } from './erase.ts';
+import type { Database } from '../db/schema.ts';
+import { eraseLeadsIn, linkedTables, type LinkedTables } from './erase.ts';
 import type { RetentionRules } from './retention-rules.ts';
 
 const DAY = 86_400_000;
@@ -14,6 +15,8 @@ export const PURGE_LOCK = 0x62_6c_70_72;
 export interface PurgeResult {
   purged: number;
   byStatus: Record<string, number>;
+  /** Rows left pointing at a job that no longer exists (a worker finishing after an erase). */
+  orphans: number;
   /** True when another instance held the purge lock (PostgreSQL). */
   skipped: boolean;
 }
@@ -24,7 +27,7 @@ export async function purgeExpired(db: Db, clock: Clock, rules: RetentionRules):
   const cutoff = (days: number) => new Date(now - days * DAY).toISOString();
   const named = Object.keys(rules).filter((k) => k !== 'default') as LeadStatus[];
   const tables = await linkedTables(db);
-  const result: PurgeResult = { purged: 0, byStatus: {}, skipped: false };
+  const result: PurgeResult = { purged: 0, byStatus: {}, orphans: 0, skipped: false };
   for (;;) {
     const batch = await db.kysely.transaction().execute(async (trx) => {
       if (db.dialect === 'postgres') {
@@ -40,6 +43,7 @@ export async function purgeExpired(db: Db, clock: Clock, rules: RetentionRules):
         })
         .orderBy('updated_at').limit(BATCH).execute();
       await eraseLeadsIn(trx, tables, expired.map((r) => r.id));
+      if (expired.length < BATCH) result.orphans = await sweepOrphans(trx, tables);
       return expired;
     });
     if (!batch) return { ...result, skipped: true };
@@ -47,6 +51,16 @@ export async function purgeExpired(db: Db, clock: Clock, rules: RetentionRules):
     result.purged += batch.length;
     if (batch.length < BATCH) return result;
   }
+}
+
+// An outbox worker that finishes a send after its lead was erased still records the attempt; this catches such rows.
+async function sweepOrphans(trx: Kysely<Database>, tables: LinkedTables): Promise<number> {
+  let n = 0;
+  for (const t of tables.byJob) {
+    const r = await sql`delete from ${sql.table(t)} where not exists (select 1 from jobs where jobs.id = ${sql.ref(`${t}.job_id`)})`.execute(trx);
+    n += Number(r.numAffectedRows ?? 0);
+  }
+  return n;
 }
 
 export interface RetentionDeps {
@@ -62,7 +76,7 @@ export function startRetention(deps: RetentionDeps, intervalMs = 60 * 60 * 1000)
     try {
       const r = await purgeExpired(deps.db, deps.clock, deps.rules);
       if (r.skipped) deps.logger.debug('retention purge skipped: another instance holds the lock');
-      else deps.logger.info({ purged: r.purged, byStatus: r.byStatus }, 'retention purge');
+      else deps.logger.info({ purged: r.purged, byStatus: r.byStatus, orphans: r.orphans }, 'retention purge');
     } catch (err) {
       deps.logger.error({ err }, 'retention purge failed; will retry at the next interval');
     }

@@ -90,7 +90,7 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
       }
     }
     const current = await finishJob(db, job, outcome, clock());
-    if (!current) logger.warn(base, 'outbox: lease ran out before the job finished; a newer claim owns it');
+    if (!current) logger.warn(base, 'outbox: the job changed under us (lease ran out, or it was erased); the newer state stands');
     if (outcome.ok) logger.info(base, 'outbox: job done');
     else if ('dead' in outcome) logger.error({ ...base, error: outcome.error }, 'outbox: job dead; an admin can resend it');
     else logger.warn({ ...base, error: outcome.error, retryAt: outcome.retryAt }, 'outbox: job failed; will retry');

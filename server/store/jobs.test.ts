@@ -97,6 +97,14 @@ describeEachDb('jobs store: claims and leases', (dialect) => {
     expect(await t.db.kysely.selectFrom('job_attempts').select('ok').orderBy('id').execute()).toEqual([{ ok: 0 }, { ok: 1 }]);
   });
 
+  it('records no attempt for a job erased while it was in flight', async () => {
+    const id = await addJob(t.db);
+    const job = (await claim(t.db))!;
+    await t.db.kysely.deleteFrom('jobs').where('id', '=', id).execute();
+    expect(await finishJob(t.db, job, { ok: true }, at(1))).toBe(false);
+    expect(await t.db.kysely.selectFrom('job_attempts').selectAll().execute()).toEqual([]);
+  });
+
   it('hands each job to exactly one of many concurrent claimers', async () => {
     const ids = [];
     for (let i = 0; i < 30; i++) ids.push(await addJob(t.db));

@@ -65,10 +65,6 @@ export type JobOutcome =
 export async function finishJob(db: Db, job: JobRow, outcome: JobOutcome, now: Date): Promise<boolean> {
   const at = now.toISOString();
   return db.kysely.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('job_attempts')
-      .values({ id: uuidv7(now.getTime()), job_id: job.id, lead_id: job.lead_id, at, ok: outcome.ok ? 1 : 0, error: outcome.ok ? null : outcome.error })
-      .execute();
     const state = outcome.ok ? 'sent' : 'dead' in outcome ? 'dead' : 'pending';
     const result = await trx
       .updateTable('jobs')
@@ -83,7 +79,14 @@ export async function finishJob(db: Db, job: JobRow, outcome: JobOutcome, now: D
       .where('state', '=', 'sending')
       .where('attempts', '=', job.attempts)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    const current = Number(result.numUpdatedRows) === 1;
+    // A job erased with its lead (Art. 17) while in flight must not leave an attempt row behind.
+    if (!current && !(await trx.selectFrom('jobs').select('id').where('id', '=', job.id).executeTakeFirst())) return false;
+    await trx
+      .insertInto('job_attempts')
+      .values({ id: uuidv7(now.getTime()), job_id: job.id, lead_id: job.lead_id, at, ok: outcome.ok ? 1 : 0, error: outcome.ok ? null : outcome.error })
+      .execute();
+    return current;
   });
 }
 

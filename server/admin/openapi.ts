@@ -40,7 +40,16 @@ const admin = (op: Json): Json => ({
 });
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 
+const built = new Map<string, Json>();
+
+/** The document, built once per server URL: the schemas do not change while the process runs. */
 export function openApiDocument(serverUrl?: string): Json {
+  let doc = built.get(serverUrl ?? '');
+  if (!doc) built.set(serverUrl ?? '', (doc = buildDocument(serverUrl)));
+  return doc;
+}
+
+function buildDocument(serverUrl?: string): Json {
   return {
     openapi: '3.1.0',
     info: { title: 'Beraten lassen', version: '0.1.0', description: 'Lead capture: the public form endpoint and the sales team\'s admin API.' },

@@ -79,7 +79,7 @@ describeEachDb('retention purge', (dialect) => {
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
     const job = startRetention({ db: h.deps.db, clock: h.deps.clock, logger, rules }, 60_000);
-    await expect.poll(() => lines.length).toBeGreaterThan(0);
+    await expect.poll(() => lines.length, { timeout: 15_000 }).toBeGreaterThan(0);
     job.stop();
     expect(lines[0]).toContain('"purged":1');
     expect(lines.join()).not.toMatch(/geheim|example\.de/i);

@@ -25,7 +25,7 @@ a{color:var(--A);display:inline-flex;align-items:center;min-height:44px;text-dec
 :focus-visible{outline:3px solid var(--A);outline-offset:2px}
 .z{position:absolute;left:-9999px;width:1px;height:1px;overflow:hidden}
 .l{box-shadow:0 4px 14px #0005;border-radius:99px;padding:12px 22px}
-.g{border:0;padding:0;margin:auto;width:min(560px,calc(100vw - 32px));max-width:100%;max-height:calc(100vh - 32px);background:var(--B);border-radius:var(--R);box-shadow:0 10px 40px #0006;overflow:auto;animation:bl .2s ease-out}
+.g{border:0;padding:0;margin:auto;width:min(560px,calc(100vw - 32px));max-width:100%;max-height:calc(100vh - 32px);background:var(--B);border-radius:var(--R);box-shadow:0 10px 40px #0006;color:var(--F);overflow:auto;animation:bl .2s ease-out}
 .g::backdrop{background:#0b122099}
 .b{padding:20px 24px 24px;display:grid;gap:16px}
 .t{display:flex;justify-content:space-between;align-items:center;gap:12px}

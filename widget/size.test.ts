@@ -1,0 +1,36 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWidget } from './testing/build.ts';
+
+const BUDGET_BROTLI = 8000;
+
+describe('the built widget', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bl-size-'));
+  let code = Buffer.alloc(0);
+  beforeAll(async () => {
+    code = readFileSync(await buildWidget(dir));
+  }, 60_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it(`is one file within ${BUDGET_BROTLI} bytes brotli (quality 11), CSS included`, () => {
+    expect(readdirSync(dir)).toEqual(['widget.js']);
+    const brotli = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+    console.log(`widget.js: ${code.length} B raw, ${gzipSync(code, { level: 9 }).length} B gzip, ${brotli} B brotli`);
+    expect(brotli).toBeLessThanOrEqual(BUDGET_BROTLI);
+    expect(code.toString()).toContain('adoptedStyleSheets');
+  });
+
+  it('is a classic script, not a module, and bundles no zod', () => {
+    const text = code.toString();
+    expect(text).not.toMatch(/\bimport\s*[({'"]|\bexport\s/);
+    expect(text).not.toMatch(/zod|ZodError/);
+  });
+
+  it('needs no eval, no Function constructor and no HTML parsing, so strict CSP and Trusted Types hold', () => {
+    const text = code.toString();
+    expect(text).not.toMatch(/\beval\(|new Function|Function\(|innerHTML|outerHTML|insertAdjacentHTML|document\.write|setTimeout\(["'`]/);
+  });
+});

@@ -93,6 +93,14 @@ export function checkField(field: LeadField, value: string): IssueCode | undefin
   return undefined;
 }
 
+/** Checks one attribution value; page addresses must be http(s), since the admin renders them as links. */
+export function checkSource(key: SourceKey, value: string): IssueCode | undefined {
+  if (!cleanText(value)) return 'invalid_chars';
+  if (codePoints(value) > SOURCE_MAX) return 'too_long';
+  if ((key === 'url' || key === 'referrer') && value && !/^https?:\/\//i.test(value)) return 'invalid_value';
+  return undefined;
+}
+
 export function message(locale: Locale, code: IssueCode, field?: LeadField): string {
   const max = field ? LEAD_FIELDS[field].max : SOURCE_MAX;
   return MESSAGES[locale][code].replace('{max}', String(max));

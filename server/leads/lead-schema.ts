@@ -7,8 +7,8 @@ import {
   LOCALES,
   MESSAGES,
   SOURCE_KEYS,
-  SOURCE_MAX,
   checkField,
+  checkSource,
   cleanText,
   codePoints,
   message,
@@ -16,6 +16,7 @@ import {
   type IssueCode,
   type LeadField,
   type Locale,
+  type SourceKey,
 } from '../../shared/lead-spec.ts';
 
 // Surrounding white space is not part of a value; the spec's check runs on what will be stored.
@@ -38,15 +39,13 @@ const fieldShape = Object.fromEntries(
   FIELD_NAMES.map((f) => [f, (LEAD_FIELDS[f] as FieldRule).required ? specField(f) : specField(f).optional()]),
 ) as Record<LeadField, ReturnType<typeof specField>>;
 
-// A stored page address is later rendered as a link by the admin; only http(s) keeps `javascript:` out.
-const pageUrl = shortLine(SOURCE_MAX).superRefine((value, ctx) => {
-  if (value && !/^https?:\/\//i.test(value)) ctx.addIssue({ code: 'custom', message: 'invalid_value', params: { code: 'invalid_value' } });
-});
-const PAGE_KEYS: readonly string[] = ['url', 'referrer'];
+const sourceValue = (key: SourceKey) =>
+  z.string().superRefine((value, ctx) => {
+    const code = checkSource(key, value);
+    if (code) ctx.addIssue({ code: 'custom', message: code, params: { code } });
+  });
 
-export const SourceSchema = z.strictObject(
-  Object.fromEntries(SOURCE_KEYS.map((k) => [k, (PAGE_KEYS.includes(k) ? pageUrl : shortLine(SOURCE_MAX)).optional()])),
-);
+export const SourceSchema = z.strictObject(Object.fromEntries(SOURCE_KEYS.map((k) => [k, sourceValue(k).optional()])));
 
 // Spam signals travel with the lead but are never stored; bots get no hint beyond the type, so only sizes are bounded.
 export const SpamFieldsShape = {

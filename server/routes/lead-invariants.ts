@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { FIELD_NAMES, SOURCE_MAX, checkField, cleanText, codePoints, CONSENT_VERSION_MAX } from '../../shared/lead-spec.ts';
+import { CONSENT_VERSION_MAX, FIELD_NAMES, checkField, checkSource, cleanText, codePoints, type SourceKey } from '../../shared/lead-spec.ts';
 import type { Harness } from '../testing/app-harness.ts';
 
 export const countLeads = async (h: Harness) =>
@@ -29,7 +29,7 @@ export async function expectInvariants(h: Harness, res: Response, before: number
   if (row!.consent_version !== null) {
     expect(cleanText(row!.consent_version) && codePoints(row!.consent_version) <= CONSENT_VERSION_MAX, label).toBe(true);
   }
-  for (const value of Object.values(row!.source ? (JSON.parse(row!.source) as Record<string, string>) : {})) {
-    expect(cleanText(value) && codePoints(value) <= SOURCE_MAX, label).toBe(true);
+  for (const [key, value] of Object.entries(row!.source ? (JSON.parse(row!.source) as Record<string, string>) : {})) {
+    expect(checkSource(key as SourceKey, value), `${label}: source.${key}`).toBeUndefined();
   }
 }

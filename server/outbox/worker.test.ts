@@ -1,4 +1,4 @@
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { describeEachDb } from '../testing/each-db.ts';
 import { HOUR, outboxFixture, type OutboxFixture } from './outbox-fixture.ts';
 
@@ -155,5 +155,22 @@ describeEachDb('outbox worker over a real SMTP peer', (dialect) => {
     expect(await f.job(first)).toMatchObject({ state: 'sent' });
     expect(await f.job(second)).toMatchObject({ state: 'pending', attempts: 0 });
     expect(f.peer.mails).toHaveLength(1);
+  });
+});
+
+describe('outbox worker against a server that never answers', () => {
+  let f: OutboxFixture;
+  afterEach(() => f.close());
+
+  it('gives up on the send after SMTP_SOCKET_TIMEOUT_MS instead of hanging, and retries it later', async () => {
+    f = await outboxFixture('sqlite', { SMTP_SOCKET_TIMEOUT_MS: '1000' });
+    const hold = f.peer.holdNext();
+    const id = await f.post();
+    await f.outbox.drainOnce();
+    expect(await f.job(id)).toMatchObject({ state: 'pending', attempts: 1, last_error: expect.stringMatching(/^E_SMTP_NETWORK: ETIMEDOUT/) });
+    hold.release();
+    f.h.advance(MINUTE);
+    await f.outbox.drainOnce();
+    expect(await f.job(id)).toMatchObject({ state: 'sent', attempts: 2 });
   });
 });

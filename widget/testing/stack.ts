@@ -37,7 +37,10 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   await ensureBuilt();
   const pages = new Map<string, HostPage>();
   const hostServer = createServer((req, res) => {
-    const page = pages.get(new URL(req.url ?? '/', 'http://x').pathname);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    // The browser asks for a favicon on its own; answer it so its 404 never looks like the widget's.
+    if (path === '/favicon.ico') return res.writeHead(204).end();
+    const page = pages.get(path);
     if (!page) return res.writeHead(404).end('not found');
     res.writeHead(200, { 'Content-Type': page.type ?? 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...page.headers }).end(page.html);
   });

@@ -97,3 +97,22 @@ describe('ADMIN_TOKEN setting', () => {
     expect(loadConfig({ ADMIN_TOKEN: '' }).ADMIN_TOKEN).toBeUndefined();
   });
 });
+
+describe('admin auth limiter', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await adminHarness('sqlite', { ADMIN_AUTH_FAILURES_PER_HOUR: '2' });
+  });
+  afterAll(() => h.close());
+
+  it('answers 429 with Retry-After once a client has failed the token ADMIN_AUTH_FAILURES_PER_HOUR times', async () => {
+    const wrong = { headers: { Authorization: 'Bearer not-the-token-but-long-enough-000000' } };
+    expect((await admin(h, '/stats', wrong)).status).toBe(401);
+    expect((await admin(h, '/stats', wrong)).status).toBe(401);
+    const blocked = await admin(h, '/stats', wrong);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('Retry-After'))).toBeGreaterThan(0);
+    // Even the right token waits: otherwise the limiter would tell a guesser when it guessed right.
+    expect((await admin(h, '/stats')).status).toBe(429);
+  });
+});

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app.ts';
+import { adminAuthLimiter } from '../limits/admin-auth.ts';
 import { adminGuard } from './auth.ts';
 import { eraseRoutes } from './erase.ts';
 import { exportRoutes } from './export.ts';
@@ -11,7 +12,8 @@ import { subjectRoutes } from './subjects.ts';
 /** The sales team's JSON API under /api/admin; every route sits behind the bearer token. */
 export function adminRoutes(deps: AppDeps) {
   const app = new Hono();
-  app.use('*', ...adminGuard(deps.config.ADMIN_TOKEN));
+  // The limiter runs first so a client that keeps guessing the token gets 429 before bearer-auth sees it.
+  app.use('*', adminAuthLimiter(deps), ...adminGuard(deps.config.ADMIN_TOKEN));
   // Export first: /leads/export must not be taken for a lead id.
   app.route('/', exportRoutes(deps));
   app.route('/', leadsReadRoutes(deps));

@@ -33,6 +33,7 @@ export async function makeHarness(
     MIN_FILL_SECONDS: '0',
     RATE_LIMIT_PER_MINUTE: '0',
     RATE_LIMIT_PER_DAY: '0',
+    ADMIN_AUTH_FAILURES_PER_HOUR: '0',
     ...env,
   });
   const deps: AppDeps = {

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { connect } from './db/connect.ts';
 import { migrate } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
+import { mailTimeouts } from './mail/timeouts.ts';
 import { createMailTransport } from './mail/transport.ts';
 import { startOutbox } from './outbox/start.ts';
 import { startRetention } from './admin/retention.ts';
@@ -70,7 +71,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    const force = setTimeout(() => process.exit(1), 15_000);
+    // Outlast the longest possible send, so shutdown never cuts a mail off mid-delivery (and mails it twice).
+    const force = setTimeout(() => process.exit(1), mailTimeouts(config).sendDeadlineMs + 5_000);
     force.unref();
     // Stop taking requests and let those in flight finish, then let the worker finish the mail it is sending.
     await new Promise<void>((resolve) => {

@@ -156,3 +156,30 @@ describe.skipIf(missing)('widget accessibility', () => {
     });
   }
 });
+
+describe.skipIf(missing)('widget on a small screen', () => {
+  let stack: Stack;
+  let browser: Browser;
+  beforeAll(async () => {
+    stack = await startStack();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('opens the dialog as a full-screen sheet below 480 px, sized in px even when the host shrinks rem', async () => {
+    stack.page('/klein.css', { html: 'html{font-size:62.5%}', type: 'text/css' });
+    const url = stack.page('/klein', { html: hostHtml(stack.api, { head: '<meta name="viewport" content="width=device-width"><link rel="stylesheet" href="/klein.css">' }) });
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 390, height: 700 });
+    await page.goto(url);
+    await page.getByRole('button', { name: 'Beraten lassen' }).click();
+    const box = await page.getByRole('dialog').boundingBox();
+    expect(box).toEqual({ x: 0, y: 0, width: 390, height: 700 });
+    const size = await page.getByLabel('Name').evaluate((el) => getComputedStyle(el).fontSize);
+    expect(size).toBe('16px');
+    await page.close();
+  });
+});

@@ -142,10 +142,13 @@ describe.skipIf(missing)('embedding the widget', () => {
     await page.evaluate(() => (window as unknown as { BeratenLassen: (...a: unknown[]) => void }).BeratenLassen('close'));
     await expect(dialog.count()).resolves.toBe(0);
     await page.evaluate(() => (window as unknown as { BeratenLassen: (...a: unknown[]) => void }).BeratenLassen('explode'));
+    await page.evaluate(() => (window as unknown as { BeratenLassen: (...a: unknown[]) => void }).BeratenLassen('set', { label: 'Jetzt anfragen', lang: 'en' }));
+    await page.getByRole('button', { name: 'Jetzt anfragen' }).click();
+    await page.getByRole('dialog', { name: 'Jetzt anfragen' }).getByRole('button', { name: 'Send inquiry' }).waitFor();
     const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
-    expect(seen).toEqual(['event:open', 'on:open:Schulung', 'event:submit', 'event:success', 'on:close']);
+    expect(seen).toEqual(['event:open', 'on:open:Schulung', 'event:submit', 'event:success', 'on:close', 'event:open', 'on:open:undefined']);
     const layer = await page.evaluate(() => (window as unknown as { dataLayer: { event: string }[] }).dataLayer.map((e) => e.event));
-    expect(layer).toEqual(['beraten-lassen:open', 'beraten-lassen:submit', 'beraten-lassen:success', 'beraten-lassen:close']);
+    expect(layer).toEqual(['beraten-lassen:open', 'beraten-lassen:submit', 'beraten-lassen:success', 'beraten-lassen:close', 'beraten-lassen:open']);
     // No visitor data goes into the analytics layer.
     expect(JSON.stringify(await page.evaluate(() => (window as unknown as { dataLayer: unknown[] }).dataLayer))).not.toContain('queue@example.de');
     expect(warnings.some((w) => w.includes('a bug in the host page'))).toBe(true);

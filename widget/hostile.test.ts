@@ -116,4 +116,29 @@ describe.skipIf(missing)('widget on a hostile host page under a strict CSP', () 
     await bare.close();
     await page.close();
   });
+
+  it('runs on the bundled demo page under its own strict CSP, with topics from the page’s buttons', async () => {
+    const page = await browser.context.newPage();
+    const messages: string[] = [];
+    page.on('console', (m) => void (['warning', 'error'].includes(m.type()) && messages.push(m.text())));
+    page.on('pageerror', (e) => messages.push(e.message));
+    await page.addInitScript(() => {
+      const w = window as unknown as { violations: string[] };
+      w.violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => w.violations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+    });
+    const res = await page.goto(`${stack.api}/`);
+    expect(res?.headers()['content-security-policy']).toContain("require-trusted-types-for 'script'");
+    await page.locator('#kontakt').getByLabel('Name').waitFor();
+    await page.getByRole('button', { name: 'Zu Dokumenten-KI beraten lassen' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog.getByLabel('Thema').inputValue()).resolves.toBe('Dokumenten-KI');
+    await expect(dialog.getByLabel('Thema').locator('option').allTextContents()).resolves.toEqual(['Bitte wählen', 'KI-Strategie', 'Dokumenten-KI', 'Schulung', 'Sonstiges']);
+    await dialog.getByLabel('Name').fill('Demo');
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('button', { name: 'Zu Dokumenten-KI beraten lassen' }).evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
+    expect(messages).toEqual([]);
+    await page.close();
+  });
 });

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { JobsTable } from '../db/schema.ts';
 import { uuidv7 } from '../ids.ts';
+import { inTransaction } from './group-commit.ts';
 
 export type JobRow = Selectable<JobsTable>;
 
@@ -23,7 +24,9 @@ export async function claimJobs(db: Db, opts: ClaimOptions): Promise<JobRow[]> {
   if (!opts.kinds.length || limit < 1) return [];
   const now = opts.now.toISOString();
   const leaseUntil = new Date(opts.now.getTime() + opts.leaseMs).toISOString();
-  const rows = await db.kysely
+  // Through the group commit: on SQLite a claim shares its fsync with the finishes and leads around it.
+  const rows = await inTransaction(db, (trx) =>
+    trx
     .updateTable('jobs')
     .set((eb) => ({ state: 'sending', lease_until: leaseUntil, attempts: eb('attempts', '+', 1), updated_at: now }))
     .where('id', 'in', (eb) =>
@@ -43,7 +46,8 @@ export async function claimJobs(db: Db, opts: ClaimOptions): Promise<JobRow[]> {
         .$if(db.dialect === 'postgres', (q) => q.forUpdate().skipLocked()),
     )
     .returningAll()
-    .execute();
+    .execute(),
+  );
   // RETURNING has no order; hand out the oldest due first.
   return rows.sort((a, b) => a.next_attempt_at.localeCompare(b.next_attempt_at) || a.id.localeCompare(b.id));
 }
@@ -64,7 +68,7 @@ export type JobOutcome =
  */
 export async function finishJob(db: Db, job: JobRow, outcome: JobOutcome, now: Date): Promise<boolean> {
   const at = now.toISOString();
-  return db.kysely.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const state = outcome.ok ? 'sent' : 'dead' in outcome ? 'dead' : 'pending';
     const result = await trx
       .updateTable('jobs')

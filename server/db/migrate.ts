@@ -1,5 +1,7 @@
-import { Migrator, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
+import pg from 'pg';
 import type { Db } from './connect.ts';
+import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-outbox.ts';
 import * as m0004 from './migrations/0004-spam.ts';
@@ -11,13 +13,29 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-spam': m0004,
 };
 
-/** Runs pending migrations; Kysely takes a database lock (an advisory lock on PostgreSQL), so two instances may start at once. */
+/**
+ * On PostgreSQL, a one-connection pool without DB_STATEMENT_TIMEOUT_MS: waiting for another instance's
+ * migration lock, or building an index on a big table, may rightly take longer than any request.
+ */
+async function withMigrationConnection<T>(db: Db, run: (kysely: Kysely<Database>) => Promise<T>): Promise<T> {
+  if (!db.pgPool) return run(db.kysely);
+  // pg-pool keeps the password non-enumerable, so a spread alone would drop it.
+  const pool = new pg.Pool({ ...db.pgPool.options, password: db.pgPool.options.password, max: 1, statement_timeout: undefined });
+  pool.on('error', () => {});
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    return await run(kysely);
+  } finally {
+    await kysely.destroy();
+  }
+}
+
+/** Runs pending migrations; Kysely holds a session advisory lock on PostgreSQL, so several instances may start at once. */
 export async function migrate(db: Db, upTo?: string): Promise<void> {
-  const migrator = new Migrator({
-    db: db.kysely,
-    provider: { getMigrations: async () => MIGRATIONS },
+  const { error, results } = await withMigrationConnection(db, (kysely) => {
+    const migrator = new Migrator({ db: kysely, provider: { getMigrations: async () => MIGRATIONS } });
+    return upTo ? migrator.migrateTo(upTo) : migrator.migrateToLatest();
   });
-  const { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);

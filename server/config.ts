@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { trustProxyProblem } from './limits/trust-proxy.ts';
 import { DEFAULT_RETENTION, parseRetentionRules } from './admin/retention-rules.ts';
+import { webhookSettingsIssues } from './webhooks/settings.ts';
 
 const csv = (value: string | undefined) =>
   (value ?? '')
@@ -76,6 +77,12 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'use a whole number of posts, e.g. 5; 0 turns it off' }).int().min(0).default(5),
   RATE_LIMIT_PER_DAY: z.coerce.number({ error: 'use a whole number of posts, e.g. 30; 0 turns it off' }).int().min(0).default(30),
   ADMIN_AUTH_FAILURES_PER_HOUR: z.coerce.number({ error: 'use a whole number, e.g. 10; 0 turns it off' }).int().min(0).default(10),
+  NODE_ENV: z.string().optional(),
+  // Signed webhooks to CRMs, n8n and Slack; checked as a whole (targets, secret) in server/webhooks/settings.ts.
+  WEBHOOK_URLS: z.string().optional().transform((v) => csv(v)),
+  WEBHOOK_SECRET: z.string().optional(),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number({ error: 'use whole milliseconds, e.g. 10000' }).int().min(100, 'use at least 100 (milliseconds)')
+    .max(30_000, 'use at most 30000 (30 s): the outbox lease must outlast one delivery').default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -100,6 +107,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid settings (see .env.example):\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const webhookIssues = webhookSettingsIssues(e);
+  if (webhookIssues.length) throw new ConfigError(`Invalid settings (see .env.example):\n${webhookIssues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
   const publicHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
   const selfOrigin = e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : `http://${publicHost}:${e.PORT}`;
   const defaults = [selfOrigin, `http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`];

@@ -12,6 +12,7 @@ import { createSpamGuard } from '../spam/classify.ts';
 import { claimReplay, pruneReplay } from '../spam/pow.ts';
 import { inTransaction } from '../store/group-commit.ts';
 import { IdempotencyConflict, insertLeadIn } from '../store/leads.ts';
+import { webhookJobs } from '../webhooks/jobs.ts';
 import { challengeRoutes } from './challenge.ts';
 
 const KEY = /^[\x21-\x7e]{8,200}$/;
@@ -60,6 +61,7 @@ export function leadRoutes(deps: AppDeps) {
           if (!verdict.spam && verdict.replay && !(await claimReplay(trx, verdict.replay.key, verdict.replay.expiresAt))) reason = 'pow_replayed';
           // Spam is kept for the record but never mailed.
           const jobs = reason ? [] : [{ kind: 'mail.notification' }];
+          if (!reason) jobs.push(...webhookJobs(deps.config, 'lead.created'));
           return { ...(await insertLeadIn(trx, deps.clock, { ...lead, status: reason ? 'spam' : 'new' }, jobs, idem)), reason };
         });
         if (result.created && result.reason) deps.logger.info({ leadId: result.id, reason: result.reason }, 'lead stored as spam');

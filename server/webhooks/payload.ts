@@ -1,0 +1,73 @@
+import { createHmac } from 'node:crypto';
+import type { LeadRow } from '../admin/lead-queries.ts';
+
+export const EVENTS = ['lead.created', 'lead.updated'] as const;
+export type WebhookEvent = (typeof EVENTS)[number];
+
+/** What a receiver learns about a lead: the inquiry and its status, never the sales team's note or assignee. */
+export interface WebhookLeadData {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  status: string;
+  name: string;
+  email: string;
+  company: string | null;
+  phone: string | null;
+  topic: string | null;
+  message: string;
+  locale: string;
+  consent: boolean;
+  consent_version: string | null;
+  marketing: boolean;
+  source: Record<string, string> | null;
+}
+
+export interface WebhookPayload {
+  type: WebhookEvent;
+  timestamp: string;
+  data: WebhookLeadData;
+}
+
+function parseSource(text: string | null): Record<string, string> | null {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as Record<string, string>;
+  } catch {
+    return { raw: text };
+  }
+}
+
+export function leadData(r: LeadRow): WebhookLeadData {
+  return {
+    id: r.id,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+    status: r.status,
+    name: r.name,
+    email: r.email,
+    company: r.company,
+    phone: r.phone,
+    topic: r.topic,
+    message: r.message,
+    locale: r.locale,
+    consent: Boolean(Number(r.consent)),
+    consent_version: r.consent_version,
+    marketing: Boolean(Number(r.marketing)),
+    source: parseSource(r.source),
+  };
+}
+
+/** The webhook-id of a job: the same on every retry, so a receiver can drop duplicates. */
+export const messageId = (jobId: string) => `msg_${jobId}`;
+
+/**
+ * The Standard Webhooks headers for one attempt: id, unix seconds of this attempt, and v1 = base64 HMAC-SHA256 over
+ * `${id}.${seconds}.${body}` keyed with the base64 part of the whsec_ secret (signed with node:crypto; tests verify with standardwebhooks).
+ */
+export function signedHeaders(secret: string, id: string, at: Date, body: string): Record<string, string> {
+  const seconds = Math.floor(at.getTime() / 1000);
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const signature = createHmac('sha256', key).update(`${id}.${seconds}.${body}`).digest('base64');
+  return { 'webhook-id': id, 'webhook-timestamp': String(seconds), 'webhook-signature': `v1,${signature}` };
+}

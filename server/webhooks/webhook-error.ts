@@ -1,0 +1,32 @@
+import { PermanentJobError, type Failure } from '../outbox/failure.ts';
+
+/** Stable codes kept in jobs.last_error, so an admin can tell a refused target from a flaky receiver. */
+export const WEBHOOK_CODES = {
+  HTTP: 'E_WEBHOOK_HTTP',
+  GONE: 'E_WEBHOOK_GONE',
+  REDIRECT: 'E_WEBHOOK_REDIRECT',
+  TIMEOUT: 'E_WEBHOOK_TIMEOUT',
+  NETWORK: 'E_WEBHOOK_NETWORK',
+  BLOCKED: 'E_WEBHOOK_BLOCKED',
+  CONFIG: 'E_WEBHOOK_CONFIG',
+} as const;
+
+export class WebhookError extends Error {
+  readonly code: string;
+  readonly permanent: boolean;
+  constructor(code: keyof typeof WEBHOOK_CODES, message: string, permanent = false) {
+    super(message);
+    this.code = WEBHOOK_CODES[code];
+    this.permanent = permanent;
+  }
+}
+
+const clip = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 500);
+
+/** 410 Gone, a refused address and a missing secret are permanent; every other fault is retried with the outbox backoff. */
+export function classifyWebhookError(err: unknown): Failure {
+  if (err instanceof WebhookError) return { permanent: err.permanent, error: clip(`${err.code}: ${err.message}`) };
+  if (err instanceof PermanentJobError) return { permanent: true, error: clip(err.message) };
+  const e = (err ?? {}) as { code?: string; message?: string };
+  return { permanent: false, error: clip(`${WEBHOOK_CODES.NETWORK}: ${e.code ? `${e.code} ` : ''}${e.message ?? String(err)}`) };
+}

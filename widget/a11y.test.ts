@@ -174,10 +174,13 @@ describe.skipIf(missing)('widget on a small screen', () => {
     const url = stack.page('/klein', { html: hostHtml(stack.api, { head: '<meta name="viewport" content="width=device-width"><link rel="stylesheet" href="/klein.css">' }) });
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 390, height: 700 });
+    // Reduced motion also proves the opening animation is switched off, so the box is measured at rest.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
     await page.goto(url);
     await page.getByRole('button', { name: 'Beraten lassen' }).click();
     const box = await page.getByRole('dialog').boundingBox();
-    expect(box).toEqual({ x: 0, y: 0, width: 390, height: 700 });
+    expect(Object.values(box ?? {}).map(Math.round)).toEqual([0, 0, 390, 700]);
+    await expect(page.getByRole('dialog').evaluate((el) => getComputedStyle(el).animationName)).resolves.toBe('none');
     const size = await page.getByLabel('Name').evaluate((el) => getComputedStyle(el).fontSize);
     expect(size).toBe('16px');
     await page.close();

@@ -3,6 +3,7 @@ import { h } from './dom.ts';
 import { formView } from './form.ts';
 import { Inquiry } from './inquiry.ts';
 import { overlay, themeClass } from './overlay.ts';
+import { safe, warn } from './safe.ts';
 import { createHost } from './styles.ts';
 
 type Command = [string, ...unknown[]];
@@ -17,19 +18,6 @@ interface View {
   mount: HTMLElement;
   slot: HTMLElement;
 }
-
-const warn = (...args: unknown[]) => console.warn('Beraten lassen:', ...args);
-
-/** Wraps every entry point: a widget problem becomes a console warning, never an exception in the host page. */
-export const safe =
-  <A extends unknown[]>(fn: (...args: A) => unknown) =>
-  (...args: A) => {
-    try {
-      Promise.resolve(fn(...args)).catch(warn);
-    } catch (err) {
-      warn(err);
-    }
-  };
 
 const PREFILL = ['topic', 'name', 'email', 'company', 'phone', 'message'] as const;
 

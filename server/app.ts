@@ -13,6 +13,9 @@ import { demoRoutes } from './routes/demo.ts';
 import { healthRoutes } from './routes/health.ts';
 import { leadRoutes } from './routes/leads.ts';
 import { widgetRoutes } from './routes/widget.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { metricsRoutes } from './observability/metrics-route.ts';
+import { requestLog } from './observability/request-log.ts';
 
 export interface AppDeps {
   config: Config;
@@ -25,11 +28,15 @@ export interface AppDeps {
   onLeadStored?: (id: string) => void;
   /** False while migrations run; /healthz then answers 503. */
   isReady?: () => boolean;
+  /** Counters and histograms behind GET /metrics; the app makes its own when none is given. */
+  metrics?: Metrics;
 }
 
 /** Builds the HTTP app from its dependencies; it never listens (see server/main.ts). */
-export function createApp(deps: AppDeps) {
+export function createApp(appDeps: AppDeps) {
+  const deps = { ...appDeps, metrics: appDeps.metrics ?? createMetrics(appDeps.db) };
   const app = new Hono();
+  app.use(...requestLog(deps.logger, deps.metrics));
   app.use(varyOrigin);
   app.use(secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
   app.use(jsonCharset);
@@ -40,6 +47,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/admin', adminRoutes(deps));
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(deps.config.selfOrigin)));
   app.route('/healthz', healthRoutes(deps));
+  app.route('/metrics', metricsRoutes(deps.config, deps.metrics));
   app.route('/widget.js', widgetRoutes(deps.widgetFile));
   app.route('/', demoRoutes());
 

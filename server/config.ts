@@ -84,12 +84,25 @@ const EnvSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number({ error: 'use whole milliseconds, e.g. 10000' }).int().min(100, 'use at least 100 (milliseconds)')
     .max(30_000, 'use at most 30000 (30 s): the outbox lease must outlast one delivery').default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Operations: visitor confirmation, dead-mail alerts, metrics.
+  CONFIRMATION_MAIL: z.enum(['on', 'off'], { error: 'use on or off' }).default('off'),
+  COMPANY_NAME: z.string().max(120, 'use at most 120 characters').optional(),
+  COMPANY_CONTACT: z.string().max(1000, 'use at most 1000 characters').optional(),
+  ALERT_INBOX: addressList,
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .refine((v) => !v || v.length >= 32, 'must be at least 32 characters; generate one with `openssl rand -hex 32`, or unset it (then /metrics takes ADMIN_TOKEN)')
+    .refine((v) => !v || /^[A-Za-z0-9._~+/-]+=*$/.test(v), 'may hold only letters, digits and . _ ~ + / - (a bearer token); use `openssl rand -hex 32`'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
 
-export interface Config extends Omit<Env, 'SALES_INBOX' | 'ALLOWED_ORIGINS'> {
+export interface Config extends Omit<Env, 'SALES_INBOX' | 'ALLOWED_ORIGINS' | 'ALERT_INBOX' | 'COMPANY_CONTACT'> {
   salesInbox: string[];
+  alertInbox: string[];
+  /** COMPANY_CONTACT split at "|": the lines under the confirmation mail's signature. */
+  companyContact: string[];
   allowedOrigins: string[];
   databaseUrl: string;
   mailDir: string;
@@ -106,7 +119,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
     throw new ConfigError(`Invalid settings (see .env.example):\n${lines.join('\n')}`);
   }
-  const e = parsed.data;
+  const { ALERT_INBOX, COMPANY_CONTACT, ...e } = parsed.data;
+  if (e.CONFIRMATION_MAIL === 'on' && !e.COMPANY_NAME?.trim()) {
+    throw new ConfigError('Invalid settings (see .env.example):\n  COMPANY_NAME: CONFIRMATION_MAIL=on needs the firm\'s name for the thank-you mail, e.g. COMPANY_NAME="Muster Beratung GmbH"');
+  }
   const webhookIssues = webhookSettingsIssues(e);
   if (webhookIssues.length) throw new ConfigError(`Invalid settings (see .env.example):\n${webhookIssues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
   const publicHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
@@ -115,6 +131,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ...e,
     salesInbox: e.SALES_INBOX.length ? e.SALES_INBOX : ['sales@localhost'],
+    alertInbox: ALERT_INBOX,
+    companyContact: (COMPANY_CONTACT ?? '').split('|').map((line) => line.trim()).filter(Boolean),
     allowedOrigins: e.ALLOWED_ORIGINS.length ? e.ALLOWED_ORIGINS : [...new Set(defaults)],
     databaseUrl: e.DATABASE_URL ?? `sqlite:${e.DATA_DIR}/leads.db`,
     mailDir: `${e.DATA_DIR}/mail`,

@@ -1,12 +1,48 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
-/** JSON lines to stdout; visitor addresses and names are never logged in full. */
-export function createLogger(level: string = 'info'): Logger {
-  return pino({
-    level,
-    base: undefined,
-    redact: { paths: ['email', 'name', 'message', '*.email', '*.name', 'req.headers.authorization'], censor: '[masked]' },
-  });
+// An address anywhere in a line, plain or URL-encoded (%40), e.g. inside an SMTP reply or an error message.
+const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@|%40)([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})/g;
+
+/** juergen@example.de -> j***@example.de: enough to tell two visitors apart in a log, not enough to write to them. */
+export function maskEmails(text: string): string {
+  return text.replace(EMAIL, (_m, first: string, at: string, domain: string) => `${first}***${at}${domain}`);
+}
+
+/** Jürgen Größe -> J***: names are never logged in full. */
+export function maskName(value: unknown): string {
+  return typeof value === 'string' && value ? `${[...value][0]}***` : '***';
+}
+
+const MASKED_PATHS = ['email', 'lead.email', 'to', 'replyTo', 'name', 'lead.name'];
+// Visitor text has no place in a log at all.
+const DROPPED_PATHS = ['message', 'lead.message', 'text', 'html', 'body', 'req.headers.authorization', 'headers.authorization'];
+
+/**
+ * JSON lines with visitor addresses and names masked and message bodies dropped; pretty lines when stdout is a terminal.
+ * Pass a stream to capture the output (tests).
+ */
+export function createLogger(level: string = 'info', stream?: DestinationStream): Logger {
+  const destination = stream ?? (process.stdout.isTTY ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l' }) : pino.destination(1));
+  return pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: {
+        paths: [...MASKED_PATHS, ...DROPPED_PATHS],
+        censor: (value: unknown, path: string[]) => {
+          const key = path[path.length - 1];
+          if (key === 'name') return maskName(value);
+          if (key === 'email' || key === 'to' || key === 'replyTo') return typeof value === 'string' ? maskEmails(value) : '[masked]';
+          return '[omitted]';
+        },
+      },
+      // The last net: whatever slipped into a string (an SMTP reply, an error text) is masked on the finished line.
+      hooks: { streamWrite: maskEmails },
+    },
+    destination,
+  );
 }
 
 export const silentLogger: Logger = pino({ level: 'silent' });

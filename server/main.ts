@@ -9,6 +9,7 @@ import { createLogger } from './logger.ts';
 import { mailTimeouts } from './mail/timeouts.ts';
 import { createMailTransport } from './mail/transport.ts';
 import { startOutbox } from './outbox/start.ts';
+import { createMetrics } from './observability/metrics.ts';
 import { startRetention } from './admin/retention.ts';
 import { ensureAdminTokenFile } from './admin/token-file.ts';
 
@@ -30,7 +31,8 @@ async function main() {
   if (tokenFile) config = { ...config, ADMIN_TOKEN: tokenFile.token };
   let ready = false;
   const transport = createMailTransport(config);
-  const outbox = startOutbox({ config, db, clock: systemClock, logger, transport });
+  const metrics = createMetrics(db, { processMetrics: true });
+  const outbox = startOutbox({ config, db, clock: systemClock, logger, transport, onOutcome: (e) => metrics.jobOutcome(e.job.kind, e.outcome) });
   const app = createApp({
     config,
     db,
@@ -39,6 +41,7 @@ async function main() {
     widgetFile: fileURLToPath(new URL('../dist/widget.js', import.meta.url)),
     onLeadStored: () => outbox.wake(),
     isReady: () => ready,
+    metrics,
   });
 
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });

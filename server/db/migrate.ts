@@ -5,12 +5,14 @@ import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-outbox.ts';
 import * as m0004 from './migrations/0004-spam.ts';
+import * as m0005 from './migrations/0005-ops.ts';
 
 // Listed by hand so the bundle-free tsx start and the tests see the same ordered set.
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-outbox': m0002,
   '0004-spam': m0004,
+  '0005-ops': m0005,
 };
 
 /**

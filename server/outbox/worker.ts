@@ -19,6 +19,15 @@ export interface OutboxDeps {
   clock: Clock;
   logger: Logger;
   transport: MailTransport;
+  /** Told after each finished attempt (metrics, alerts); awaited, so a job it inserts is seen by the next claim. */
+  onOutcome?: (event: OutcomeEvent) => void | Promise<void>;
+}
+
+export interface OutcomeEvent {
+  job: JobRow;
+  outcome: 'sent' | 'retried' | 'dead';
+  /** False when the job changed under us (lease ran out, erased): the newer state stands. */
+  current: boolean;
 }
 
 export interface OutboxOptions {
@@ -94,6 +103,12 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
     if (outcome.ok) logger.info(base, 'outbox: job done');
     else if ('dead' in outcome) logger.error({ ...base, error: outcome.error }, 'outbox: job dead; an admin can resend it');
     else logger.warn({ ...base, error: outcome.error, retryAt: outcome.retryAt }, 'outbox: job failed; will retry');
+    const name = outcome.ok ? 'sent' : 'dead' in outcome ? 'dead' : 'retried';
+    try {
+      await deps.onOutcome?.({ job, outcome: name, current });
+    } catch (err) {
+      logger.error({ err, jobId: job.id }, 'outbox: outcome hook failed');
+    }
   }
 
   function launch(job: JobRow): void {

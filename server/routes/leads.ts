@@ -12,6 +12,7 @@ import { createSpamGuard } from '../spam/classify.ts';
 import { claimReplay, pruneReplay } from '../spam/pow.ts';
 import { inTransaction } from '../store/group-commit.ts';
 import { IdempotencyConflict, insertLeadIn } from '../store/leads.ts';
+import { confirmationJobs } from '../outbox/mail-confirmation.ts';
 import { webhookJobs } from '../webhooks/jobs.ts';
 import { challengeRoutes } from './challenge.ts';
 
@@ -60,10 +61,11 @@ export function leadRoutes(deps: AppDeps) {
           let reason = verdict.spam ? verdict.reason : undefined;
           if (!verdict.spam && verdict.replay && !(await claimReplay(trx, verdict.replay.key, verdict.replay.expiresAt))) reason = 'pow_replayed';
           // Spam is kept for the record but never mailed.
-          const jobs = reason ? [] : [{ kind: 'mail.notification' }];
+          const jobs = reason ? [] : [{ kind: 'mail.notification' }, ...(await confirmationJobs(trx, deps.db.dialect, deps.clock, deps.config, lead.email))];
           if (!reason) jobs.push(...webhookJobs(deps.config, 'lead.created'));
           return { ...(await insertLeadIn(trx, deps.clock, { ...lead, status: reason ? 'spam' : 'new' }, jobs, idem)), reason };
         });
+        if (result.created) deps.metrics?.leadStored(result.reason ? 'spam' : 'new', result.reason);
         if (result.created && result.reason) deps.logger.info({ leadId: result.id, reason: result.reason }, 'lead stored as spam');
         else if (result.created) deps.onLeadStored?.(result.id);
         else c.header('Idempotent-Replayed', 'true');

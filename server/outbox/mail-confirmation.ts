@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Dialect } from '../db/connect.ts';
+import type { Database } from '../db/schema.ts';
+import { buildConfirmation } from '../mail/confirmation.ts';
+import type { NewJob } from '../store/leads.ts';
+import { classifyMailError, PermanentJobError } from './failure.ts';
+import type { JobHandler } from './handlers.ts';
+
+export const CONFIRMATION_KIND = 'mail.confirmation';
+/** At most one confirmation per address in this window, so the form cannot be used to flood someone's inbox. */
+export const CONFIRMATION_WINDOW_MS = 24 * 60 * 60_000;
+
+/** The job target: a hash of the folded address, so the jobs table holds no second copy of it. */
+export function confirmationTarget(email: string): string {
+  return `sha256:${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`;
+}
+
+/**
+ * Inside the lead's transaction: a confirmation job unless one to the same address was created in the last 24 hours.
+ * Read from the jobs table, so every instance sees the same history; on PostgreSQL a per-address lock makes two
+ * simultaneous posts from one address queue behind each other instead of both seeing none.
+ */
+export async function confirmationJobs(
+  trx: Kysely<Database>,
+  dialect: Dialect,
+  clock: Clock,
+  config: Pick<Config, 'CONFIRMATION_MAIL'>,
+  email: string,
+): Promise<NewJob[]> {
+  if (config.CONFIRMATION_MAIL !== 'on') return [];
+  const target = confirmationTarget(email);
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${target}, 7))`.execute(trx);
+  const since = new Date(clock().getTime() - CONFIRMATION_WINDOW_MS).toISOString();
+  const recent = await trx
+    .selectFrom('jobs')
+    .select('id')
+    .where('kind', '=', CONFIRMATION_KIND)
+    .where('target', '=', target)
+    .where('created_at', '>', since)
+    .limit(1)
+    .executeTakeFirst();
+  return recent ? [] : [{ kind: CONFIRMATION_KIND, target }];
+}
+
+/** 'mail.confirmation': the thank-you to the visitor (CONFIRMATION_MAIL=on); never for spam. */
+export const mailConfirmation: JobHandler = {
+  kind: CONFIRMATION_KIND,
+  isMail: true,
+  // A courtesy mail gets fewer tries than the notification: sales has the lead either way.
+  maxAttempts: 5,
+  async run({ job, db, config, transport }) {
+    if (!job.lead_id) throw new PermanentJobError('job has no lead_id');
+    const lead = await db.kysely.selectFrom('leads').select(['id', 'name', 'email', 'locale', 'status']).where('id', '=', job.lead_id).executeTakeFirst();
+    if (!lead) throw new PermanentJobError(`lead ${job.lead_id} no longer exists (erased?)`);
+    // An admin may have marked it spam after it was stored: the visitor then gets nothing.
+    if (lead.status === 'spam') throw new PermanentJobError('lead was marked as spam; no confirmation');
+    await transport.send(buildConfirmation(lead, config));
+  },
+  classify: classifyMailError,
+};

@@ -36,8 +36,11 @@ export async function ensureBuilt(): Promise<string> {
   try {
     if (!existsSync(WIDGET_FILE) || statSync(WIDGET_FILE).mtimeMs < newestSource()) {
       const tmp = mkdtempSync(join(ROOT, 'dist', '.build-'));
-      renameSync(await buildWidget(tmp), WIDGET_FILE);
-      rmSync(tmp, { recursive: true, force: true });
+      try {
+        renameSync(await buildWidget(tmp), WIDGET_FILE);
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
     }
   } finally {
     rmSync(lock, { recursive: true, force: true });

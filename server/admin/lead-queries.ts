@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { LeadStatus, JobState } from '../../shared/api-types.ts';
 import type { Database, LeadsTable } from '../db/schema.ts';
+import { describeTarget } from '../webhooks/targets.ts';
 import type { z } from 'zod';
 import type { AdminLeadSchema, LeadDetailSchema, MailSummarySchema } from './schemas.ts';
 
@@ -69,7 +70,8 @@ export async function leadDetail(db: Kysely<Database>, row: LeadRow): Promise<Le
     jobs: jobs.map((j) => ({
       id: j.id,
       kind: j.kind,
-      target: j.target,
+      // Webhook URLs often carry their secret in the path (Slack, n8n); the detail and Art. 15 exports show host and fingerprint only.
+      target: j.target && describeTarget(j.target),
       state: j.state,
       attempts: Number(j.attempts),
       lastError: j.last_error,

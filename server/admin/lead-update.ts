@@ -9,7 +9,9 @@ import { uuidv7 } from '../ids.ts';
 import { requireJson } from '../middleware/require-json.ts';
 import { NOTIFICATION, toAdminLead } from './lead-queries.ts';
 import { LeadPatchSchema, type LeadPatch } from './schemas.ts';
-import { parseOrFail } from './validate.ts';
+import { parseOrFail, parseQuery } from './validate.ts';
+import { enqueueWebhooks } from '../webhooks/enqueue.ts';
+import { resendJobs, ResendQuerySchema } from '../webhooks/resend.ts';
 
 async function audit(trx: Kysely<Database>, leadId: string, at: string, entries: [string, string | null][]) {
   // uuidv7 is random within a millisecond; sorted ids keep one change's entries in the order they were made.
@@ -42,6 +44,7 @@ export function leadUpdateRoutes(deps: AppDeps) {
     }
     const patch = parseOrFail(LeadPatchSchema, raw);
     const id = c.req.param('id');
+    let queued = 0;
     const updated = await deps.db.kysely.transaction().execute(async (trx) => {
       const before = await trx.selectFrom('leads').select(['status', 'note', 'assignee']).where('id', '=', id).$if(pg, (q) => q.forUpdate()).executeTakeFirst();
       if (!before) return undefined;
@@ -54,16 +57,24 @@ export function leadUpdateRoutes(deps: AppDeps) {
         if (patch.assignee !== undefined) changes.assignee = patch.assignee || null;
         await trx.updateTable('leads').set({ ...changes, updated_at: now }).where('id', '=', id).execute();
         await audit(trx, id, now, entries);
+        // Receivers hear of a status change (lead.updated) through the outbox, committed with the change.
+        if (patch.status !== undefined && patch.status !== before.status) queued = await enqueueWebhooks(trx, deps.clock, deps.config, id, 'lead.updated');
       }
       return trx.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     });
     if (!updated) throw fail(404, 'No lead with this id.');
+    if (queued) deps.onLeadStored?.(id);
     return c.json(toAdminLead(updated));
   });
 
   app.post('/leads/:id/resend', async (c) => {
     const id = c.req.param('id');
     const now = iso(deps.clock);
+    // ?kind=webhook or ?job=<id>: webhook deliveries (or any one job); without them, the notification mail as before.
+    if ((await resendJobs(deps, id, parseQuery(ResendQuerySchema, c.req.queries()))) !== undefined) {
+      deps.onLeadStored?.(id);
+      return c.json({ queued: true }, 202);
+    }
     const outcome = await deps.db.kysely.transaction().execute(async (trx) => {
       const lead = await trx.selectFrom('leads').select('id').where('id', '=', id).$if(pg, (q) => q.forUpdate()).executeTakeFirst();
       if (!lead) return 'missing' as const;

@@ -4,6 +4,7 @@ import {
   ErasedSchema, ExportQuerySchema, LeadDetailSchema, LeadListSchema, LeadPatchSchema, AdminLeadSchema, ListQuerySchema, StatsSchema,
   SubjectExportSchema, SubjectQuerySchema,
 } from './schemas.ts';
+import { ResendQuerySchema } from '../webhooks/resend.ts';
 
 type Json = Record<string, unknown>;
 
@@ -107,7 +108,7 @@ function buildDocument(serverUrl?: string): Json {
         delete: admin({ summary: 'Erase the lead and everything derived from it', parameters: [idParam], responses: { 200: json(ErasedSchema, 'Erased.') } }),
       },
       '/api/admin/leads/{id}/resend': {
-        post: admin({ summary: 'Queue the notification mail again', parameters: [idParam], responses: { 202: json(z.object({ queued: z.boolean() }), 'Queued.'), 409: err('A send is pending or in progress.') } }),
+        post: admin({ summary: 'Queue the notification mail again, or webhook deliveries (kind=webhook) or one job (job=<id>)', parameters: [idParam, ...queryParams(ResendQuerySchema)], responses: { 202: json(z.object({ queued: z.boolean() }), 'Queued.'), 409: err('A send is pending or in progress.') } }),
       },
       '/api/admin/stats': {
         get: admin({ summary: 'Counts by status, by day (30 days, UTC) and of pending and dead mails', responses: { 200: json(StatsSchema, 'Counts.') } }),

@@ -33,6 +33,8 @@ export interface PowChallenge {
 /** Answer of `GET /api/leads/challenge`; `pow` only when the server asks for proof of work. */
 export interface ChallengeResponse {
   challenge: string;
+  /** Milliseconds from now before a submission with this challenge counts as a person's (MIN_FILL_SECONDS). */
+  wait: number;
   pow?: PowChallenge;
 }
 

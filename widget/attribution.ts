@@ -1,4 +1,4 @@
-import { SOURCE_KEYS, SOURCE_MAX, cleanText, type SourceKey } from '../shared/lead-spec.ts';
+import { SOURCE_KEYS, SOURCE_MAX, checkSource, type SourceKey } from '../shared/lead-spec.ts';
 
 // Captured at load: an SPA may drop the utm_* parameters from the address before the visitor writes.
 const landing = location.search;
@@ -11,7 +11,7 @@ export function attribution(): Partial<Record<SourceKey, string>> {
   for (const key of SOURCE_KEYS) {
     let value = key == 'url' ? location.href : key == 'referrer' ? document.referrer : now.get(key) || first.get(key);
     value = [...(value || '')].slice(0, SOURCE_MAX).join('');
-    if (value && cleanText(value)) out[key] = value;
+    if (value && !checkSource(key, value)) out[key] = value;
   }
   return out;
 }

@@ -69,7 +69,10 @@ export class Inquiry {
     if (cfg.consent) Object.assign(body, { consent: this.consent, consentVersion: cfg.consentVersion });
     if (cfg.marketing) body.marketing = this.marketing;
     if (this.values.website) body.website = this.values.website;
-    Object.assign(body, await this.prime());
+    const { ready = 0, ...proof } = await this.prime();
+    // A visitor faster than the server's minimum fill time (autofill, a prefilled 'open') waits instead of being taken for a bot.
+    if (ready > Date.now()) await new Promise((r) => setTimeout(r, ready - Date.now()));
+    Object.assign(body, proof);
     const json = JSON.stringify(body);
     // The same inquiry keeps its key across retries; an edited one is a new request and gets a new key.
     if (json != this.sent) [this.sent, this.key] = [json, newKey()];

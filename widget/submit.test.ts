@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchBrowser, type Browser } from './testing/browser.ts';
+import { systemClock } from '../server/clock.ts';
 import { hostHtml, startStack, strictCsp, type Stack } from './testing/stack.ts';
 
 const missing = chromiumMissing();
@@ -149,6 +150,42 @@ describe.skipIf(missing)('widget submits a lead from another origin', () => {
     await expect(page.getByRole('alert').textContent()).resolves.toBe('Bitte prüfen Sie die markierten Felder.');
     await expect(company.inputValue()).resolves.toBe('Muster GmbH');
     expect((await stack.leads()).some((l) => l.name === 'Server Prüfung')).toBe(false);
+    await page.close();
+  });
+});
+
+describe.skipIf(missing)('widget and the time trap', () => {
+  let stack: Stack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // A real clock, so the signed challenge ages as it would in production.
+    stack = await startStack({ MIN_FILL_SECONDS: '2' }, { clock: systemClock });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('waits out the minimum fill time for a prefilled form sent at once, so the lead is a person\'s and is mailed', async () => {
+    const url = stack.page('/vorausgefuellt', { html: hostHtml(stack.api), headers: { 'Content-Security-Policy': strictCsp(stack.api) } });
+    const page = await browser.context.newPage();
+    await page.goto(url);
+    await page.getByRole('button', { name: 'Beraten lassen' }).waitFor();
+    await page.evaluate(() =>
+      (window as unknown as { BeratenLassen: (...a: unknown[]) => void }).BeratenLassen('open', {
+        name: 'Eilige Person',
+        email: 'eilig@example.de',
+        message: 'Schnell ausgefüllt dank Autofill.',
+      }),
+    );
+    await page.getByRole('button', { name: 'Anfrage senden' }).click();
+    await page.getByRole('status').getByText('Vielen Dank!').waitFor({ timeout: 15_000 });
+    const leads = await stack.leads();
+    expect(leads).toHaveLength(1);
+    expect(leads[0]).toMatchObject({ name: 'Eilige Person', status: 'new' });
+    await stack.peer.waitFor(1);
     await page.close();
   });
 });

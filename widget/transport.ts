@@ -4,6 +4,8 @@ import { solvePow } from './pow.ts';
 export interface SpamProof {
   challenge?: string;
   pow?: string;
+  /** Date.now() from which the server counts a submission as a person's; not sent. */
+  ready?: number;
 }
 
 /** Fetches the challenge and solves its proof of work; any failure yields {} so the visitor is never blocked. */
@@ -14,6 +16,8 @@ export async function fetchProof(api: string): Promise<SpamProof> {
     const data = await res.json();
     return {
       challenge: typeof data.challenge == 'string' ? data.challenge : undefined,
+      // Measured on the visitor's clock from the answer, so clock skew to the server does not matter.
+      ready: Date.now() + Math.min(+data.wait || 0, 6e4) + 300,
       pow: data.pow && crypto.subtle ? await solvePow(data.pow) : undefined,
     };
   } catch {

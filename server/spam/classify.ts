@@ -27,7 +27,7 @@ export function createSpamGuard(deps: Pick<AppDeps, 'config' | 'db' | 'clock'>):
     async issue() {
       const keys = await spamKeys(deps);
       const now = clock().getTime();
-      const answer: ChallengeResponse = { challenge: issueChallenge(keys.challenge, now) };
+      const answer: ChallengeResponse = { challenge: issueChallenge(keys.challenge, now), wait: minFillMs };
       if (powOn) answer.pow = await createPow(keys.pow, now, config.POW_MAX_NUMBER);
       return answer;
     },

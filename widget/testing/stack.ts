@@ -1,3 +1,4 @@
+import type { AppDeps } from '../../server/app.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -33,7 +34,7 @@ const listen = (server: Server, host?: string) =>
   new Promise<number>((resolve) => server.listen(0, host, () => resolve((server.address() as AddressInfo).port)));
 
 /** The real app (SQLite file, outbox, SMTP peer) on one origin and a tiny host-page server on another. */
-export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(env: Record<string, string> = {}, overrides: Partial<AppDeps> = {}): Promise<Stack> {
   await ensureBuilt();
   const pages = new Map<string, HostPage>();
   const hostServer = createServer((req, res) => {
@@ -51,7 +52,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   const h = await makeHarness(
     'sqlite',
     { ALLOWED_ORIGINS: host, SMTP_URL: peer.url, SALES_INBOX: 'vertrieb@beratung.example', MAIL_FROM: 'Beraten lassen <leads@beratung.example>', ...env },
-    { onLeadStored: () => outbox?.wake() },
+    { onLeadStored: () => outbox?.wake(), ...overrides },
   );
   const transport: MailTransport = createMailTransport(h.config);
   outbox = startOutbox({ config: h.config, db: h.testDb.db, clock: h.deps.clock, logger: silentLogger, transport });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startServerProcess, type ServerProcess } from '../server/testing/server-process.ts';
 import { postLoad, type LoadResult } from './load.ts';
 import { bareMailLoop, outboxDrain } from './mail-drain.ts';
+import { widgetFigures } from './widget.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const only = process.argv.slice(2);
@@ -59,7 +60,7 @@ async function mail() {
   console.log(`ratio:                       ${pct(ours, base)} of the bare loop (goal >= 80 %)`);
 }
 
-const sections: Record<string, () => Promise<void>> = { ingest, mail };
+const sections: Record<string, () => Promise<void>> = { ingest, mail, widget: () => widgetFigures() };
 
 console.log(`Beraten lassen bench, ${new Date().toISOString()}, node ${process.version}, ${SECONDS} s per measurement`);
 for (const [name, run] of Object.entries(sections)) if (want(name)) await run();

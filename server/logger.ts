@@ -23,7 +23,7 @@ const DROPPED_PATHS = ['message', 'lead.message', 'text', 'html', 'body', 'req.h
  * Pass a stream to capture the output (tests).
  */
 export function createLogger(level: string = 'info', stream?: DestinationStream): Logger {
-  const destination = stream ?? (process.stdout.isTTY ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l' }) : pino.destination(1));
+  const destination = stream ?? (process.stdout.isTTY ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', sync: true }) : pino.destination(1));
   return pino(
     {
       level,

@@ -7,7 +7,7 @@ import { restoreSqlite } from './sqlite-restore.ts';
 const USAGE = 'usage: npm run backup -- <backup-file>   |   npm run restore -- <backup-file>';
 const POSTGRES = [
   'DATABASE_URL points at PostgreSQL: back up and restore with its own tools (see docs/operations.md):',
-  '  pg_dump --format=custom --file=leads.dump "$DATABASE_URL"',
+  '  pg_dump --format=custom --file=leads.dump --dbname="$DATABASE_URL"',
   '  pg_restore --clean --if-exists --no-owner --single-transaction --dbname="$DATABASE_URL" leads.dump',
 ].join('\n');
 

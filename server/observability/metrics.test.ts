@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { createMailTransport, type MailTransport } from '../mail/transport.ts';
@@ -5,6 +8,7 @@ import { LEAD, TEST_BACKOFF } from '../outbox/outbox-fixture.ts';
 import { startOutbox, type Outbox } from '../outbox/start.ts';
 import { makeHarness, type Harness } from '../testing/app-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
+import { startServerProcess } from '../testing/server-process.ts';
 import { startSmtpPeer, type SmtpPeer } from '../testing/smtp-peer.ts';
 import { createMetrics } from './metrics.ts';
 import { parsePrometheusText, sampleValue } from './prometheus-text.ts';
@@ -111,5 +115,23 @@ describe('the Prometheus text reader used above', () => {
     expect(() => parsePrometheusText('# HELP x_total X.\n# TYPE x_total counter\nx_total{a="b"} 1\n')).not.toThrow();
     expect(() => parsePrometheusText('x_total 1\n')).toThrow(/without # HELP/);
     expect(() => parsePrometheusText('# HELP x X.\n# TYPE x gauge\nx{a=b} 1\n')).toThrow(/not a Prometheus sample/);
+  });
+});
+
+describe('GET /metrics on the real server process', () => {
+  it('serves the process metrics next to ours, all in a parsable format, with the admin token', { timeout: 60_000 }, async () => {
+    const proc = await startServerProcess({ DATA_DIR: mkdtempSync(join(tmpdir(), 'bl-metrics-')), ADMIN_TOKEN: ADMIN });
+    try {
+      expect((await fetch(`${proc.url}/healthz`)).status).toBe(200);
+      const res = await fetch(`${proc.url}/metrics`, bearer(ADMIN));
+      expect(res.status).toBe(200);
+      const m = parsePrometheusText(await res.text());
+      expect(m.get('beraten_process_resident_memory_bytes')?.type).toBe('gauge');
+      expect(m.get('beraten_leads_received_total')?.type).toBe('counter');
+      expect(sampleValue(m, 'beraten_http_request_duration_seconds_count', { method: 'GET', route: '/healthz', status: '200' })).toBe(1);
+    } finally {
+      proc.child.kill('SIGTERM');
+      await proc.exited;
+    }
   });
 });

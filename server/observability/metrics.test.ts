@@ -80,8 +80,11 @@ describeEachDb('GET /metrics counts', (dialect) => {
     expect((await post({ ...LEAD, website: 'https://spam.example' })).status).toBe(201);
     expect((await post({ ...LEAD, email: 'not-an-address' })).status).toBe(422);
     expect((await post(LEAD)).status).toBe(429);
+    expect((await app.request(`/no/such/page/${'x'.repeat(20)}`)).status).toBe(404);
 
     let m = await scrape();
+    // Labels carry route patterns, never raw paths, so a scan of random URLs cannot grow the series without bound.
+    expect(sampleValue(m, 'beraten_http_request_duration_seconds_count', { method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
     expect(sampleValue(m, 'beraten_leads_received_total', { status: 'new' })).toBe(2);
     expect(sampleValue(m, 'beraten_leads_received_total', { status: 'spam' })).toBe(1);
     expect(sampleValue(m, 'beraten_spam_caught_total', { reason: 'honeypot' })).toBe(1);

@@ -19,7 +19,8 @@ export function requestLog(logger: Logger, metrics?: Metrics): MiddlewareHandler
     const seconds = (performance.now() - started) / 1000;
     const status = c.res.status;
     // The route pattern, not the path, keeps metric labels few (/api/admin/leads/:id, not one per lead).
-    const route = c.req.matchedRoutes.length && status !== 404 ? routePath(c, -1) : 'unmatched';
+    const pattern = routePath(c);
+    const route = status === 404 && pattern.endsWith('*') ? 'unmatched' : pattern;
     metrics?.request(c.req.method, route, status, seconds);
     if (status === 429) metrics?.rateLimited(route);
     if (status === 422 && c.req.path === '/api/leads' && c.error instanceof HTTPException && Array.isArray(c.error.cause)) metrics?.validationFailed();

@@ -44,7 +44,10 @@ async function main() {
     metrics,
   });
 
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
+  // Until migrations are done only /healthz is served; anything else would meet a missing or half-migrated schema.
+  const starting = () => Response.json({ error: 'unavailable', message: 'The server is starting; try again in a moment.' }, { status: 503, headers: { 'Retry-After': '1' } });
+  const fetchWhenReady: typeof app.fetch = (req, ...rest) => (ready || new URL(req.url).pathname === '/healthz' ? app.fetch(req, ...rest) : starting());
+  const server = serve({ fetch: fetchWhenReady, port: config.PORT, hostname: config.HOST });
   await new Promise<void>((resolve) => server.once('listening', resolve));
   await migrate(db);
   ready = true;

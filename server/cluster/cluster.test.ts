@@ -30,7 +30,7 @@ describe.skipIf(Boolean(skip))('three instances on one PostgreSQL', () => {
 
   it('stores one lead per key and mails every lead once, with one instance SIGKILLed mid-run', { timeout: 300_000 }, async () => {
     peer = await startSmtpPeer();
-    // The peer takes these first messages and then hangs up before its 250: the only duplicates a sender cannot avoid.
+    // The peer keeps these first messages but hangs up before its 250, so each is sent again: duplicates by design.
     peer.dropNext(DROPS);
     testDb = await freshPostgres();
     const sql = testDb.db.pgPool!;

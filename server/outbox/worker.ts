@@ -61,6 +61,9 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
   const backoff = opts.backoff ?? DEFAULT_BACKOFF;
 
   const inFlight = new Set<Promise<void>>();
+  // Jobs still sending; a job whose send is over only records its outcome and no longer holds a slot.
+  let sending = 0;
+  const waiters: (() => void)[] = [];
   let inFlightMail = 0;
   let running = false;
   let stopping = false;
@@ -80,7 +83,7 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
     return { kinds: otherKinds, limit: free };
   }
 
-  async function runJob(job: JobRow, handler: JobHandler): Promise<void> {
+  async function runJob(job: JobRow, handler: JobHandler, sent: () => void): Promise<void> {
     const max = handler.maxAttempts ?? config.MAIL_MAX_ATTEMPTS;
     const base = { jobId: job.id, leadId: job.lead_id, kind: job.kind, attempt: job.attempts };
     let outcome: JobOutcome;
@@ -98,6 +101,8 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
         else outcome = { ok: false, error: failure.error, retryAt: new Date(clock().getTime() + retryDelay(job.attempts, backoff)) };
       }
     }
+    // The next claim can now share its commit with this finish (group commit on SQLite).
+    sent();
     const current = await finishJob(db, job, outcome, clock());
     if (!current) logger.warn(base, 'outbox: the job changed under us (lease ran out, or it was erased); the newer state stands');
     if (outcome.ok) logger.info(base, 'outbox: job done');
@@ -111,23 +116,37 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
     }
   }
 
+  function nudge(): void {
+    for (const wake of waiters.splice(0)) wake();
+    if (running) void tick();
+  }
+
   function launch(job: JobRow): void {
     const handler = handlers[job.kind];
     if (handler.isMail) inFlightMail++;
-    const run: Promise<void> = runJob(job, handler)
+    sending++;
+    let freed = false;
+    const free = () => {
+      if (freed) return;
+      freed = true;
+      sending--;
+      nudge();
+    };
+    const run: Promise<void> = runJob(job, handler, free)
       .catch((err: unknown) => logger.error({ err, jobId: job.id }, 'outbox: could not record the outcome; the lease will expire and the job runs again'))
       .finally(() => {
         inFlight.delete(run);
         if (handler.isMail) inFlightMail--;
-        if (running) void tick();
+        free();
+        nudge();
       });
     inFlight.add(run);
   }
 
   async function fillOnce(): Promise<number> {
     let claimed = 0;
-    while (!stopping && inFlight.size < concurrency) {
-      const { kinds: allowed, limit } = await claimable(concurrency - inFlight.size);
+    while (!stopping && sending < concurrency) {
+      const { kinds: allowed, limit } = await claimable(concurrency - sending);
       const jobs = await claimJobs(db, { kinds: allowed, limit, now: clock(), leaseMs });
       if (!jobs.length) break;
       claimed += jobs.length;
@@ -161,7 +180,7 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
 
   async function schedule(): Promise<void> {
     let wait = pollMs;
-    if (inFlight.size < concurrency) {
+    if (sending < concurrency) {
       try {
         const due = [await nextDueAt(db, capFreesAt ? otherKinds : kinds), capFreesAt].filter((d): d is Date => Boolean(d));
         const soonest = Math.min(...due.map((d) => d.getTime()));
@@ -203,7 +222,7 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
       for (;;) {
         total += await fill();
         if (!inFlight.size) return total;
-        await Promise.race(inFlight);
+        await new Promise<void>((resolve) => waiters.push(resolve));
       }
     },
   };

@@ -5,6 +5,7 @@ import type { Database } from '../db/schema.ts';
 type Work<T> = (conn: Kysely<Database>) => Promise<T>;
 interface Pending {
   work: Work<unknown>;
+  durable: boolean;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -19,9 +20,9 @@ export class GroupCommit {
 
   constructor(private readonly kysely: Kysely<Database>) {}
 
-  run<T>(work: Work<T>): Promise<T> {
+  run<T>(work: Work<T>, durable = true): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ work, durable, resolve: resolve as (v: unknown) => void, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -33,7 +34,10 @@ export class GroupCommit {
       this.queue = [];
       const results: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
       try {
+        // A batch of outbox bookkeeping only skips the fsync; the next durable commit syncs it along.
+        const relaxed = !batch.some((item) => item.durable);
         await this.kysely.connection().execute(async (conn) => {
+          if (relaxed) await sql`pragma synchronous = normal`.execute(conn);
           await sql`begin immediate`.execute(conn);
           try {
             for (const item of batch) {
@@ -50,6 +54,8 @@ export class GroupCommit {
           } catch (err) {
             await sql`rollback`.execute(conn).catch(() => {});
             throw err;
+          } finally {
+            if (relaxed) await sql`pragma synchronous = full`.execute(conn);
           }
         });
       } catch (err) {
@@ -69,10 +75,15 @@ export class GroupCommit {
 
 const committers = new WeakMap<Db, GroupCommit>();
 
-/** Runs `work` in a transaction: batched with its neighbours on SQLite, a plain transaction on PostgreSQL. */
-export function inTransaction<T>(db: Db, work: Work<T>): Promise<T> {
+/**
+ * Runs `work` in a transaction: batched with its neighbours on SQLite, a plain transaction on PostgreSQL.
+ * `durable: false` is for outbox bookkeeping (claims, outcomes), which at-least-once delivery may lose to a power
+ * cut: on SQLite such a batch commits with synchronous=NORMAL (WAL: safe from a process crash, synced by the next
+ * durable commit). Leads and admin changes stay synchronous=FULL.
+ */
+export function inTransaction<T>(db: Db, work: Work<T>, opts: { durable?: boolean } = {}): Promise<T> {
   if (db.dialect !== 'sqlite') return db.kysely.transaction().execute(work);
   let gc = committers.get(db);
   if (!gc) committers.set(db, (gc = new GroupCommit(db.kysely)));
-  return gc.run(work);
+  return gc.run(work, opts.durable ?? true);
 }

@@ -47,6 +47,7 @@ export async function claimJobs(db: Db, opts: ClaimOptions): Promise<JobRow[]> {
     )
     .returningAll()
     .execute(),
+    { durable: false },
   );
   // RETURNING has no order; hand out the oldest due first.
   return rows.sort((a, b) => a.next_attempt_at.localeCompare(b.next_attempt_at) || a.id.localeCompare(b.id));
@@ -91,7 +92,7 @@ export async function finishJob(db: Db, job: JobRow, outcome: JobOutcome, now: D
       .values({ id: uuidv7(now.getTime()), job_id: job.id, lead_id: job.lead_id, at, ok: outcome.ok ? 1 : 0, error: outcome.ok ? null : outcome.error })
       .execute();
     return current;
-  });
+  }, { durable: false });
 }
 
 /** Successful attempts of these kinds since a moment, and the oldest of them (when the window frees a slot). */

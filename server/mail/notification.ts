@@ -23,9 +23,14 @@ function parseSource(raw: string | null): Partial<Record<SourceKey, string>> {
   }
 }
 
+// Building a DateTimeFormat costs about a millisecond; one per language is enough.
+const FORMATS = {
+  de: new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }),
+};
+
 function receivedAt(iso: string, locale: string): string {
-  const format = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' });
-  return `${format.format(new Date(iso))} (Europe/Berlin, ${iso})`;
+  return `${FORMATS[locale === 'en' ? 'en' : 'de'].format(new Date(iso))} (Europe/Berlin, ${iso})`;
 }
 
 export function adminLeadUrl(publicUrl: string | undefined, leadId: string): string | undefined {

@@ -36,13 +36,15 @@ export function createMailTransport(config: Config): MailTransport {
   return {
     describe: describeSmtp(config.SMTP_URL),
     async send(mail) {
-      const info = await mailer.sendMail({
-        ...mail,
-        disableFileAccess: true,
-        disableUrlAccess: true,
-        signal: AbortSignal.timeout(t.sendDeadlineMs),
-      });
-      return { messageId: info.messageId };
+      // A plain timer: AbortSignal.timeout() builds a DOMException for every send, fired or not.
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(new Error(`send deadline of ${t.sendDeadlineMs} ms passed`)), t.sendDeadlineMs);
+      try {
+        const info = await mailer.sendMail({ ...mail, disableFileAccess: true, disableUrlAccess: true, signal: deadline.signal });
+        return { messageId: info.messageId };
+      } finally {
+        clearTimeout(timer);
+      }
     },
     close() {
       mailer.close();

@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { mailTimeouts } from '../mail/timeouts.ts';
 import type { MailTransport } from '../mail/transport.ts';
-import { claimJobs, finishJob, nextDueAt, sentSince, type JobOutcome, type JobRow } from '../store/jobs.ts';
+import { claimJobs, finishJob, nextDueAt, releaseJobs, sentSince, type JobOutcome, type JobRow } from '../store/jobs.ts';
 import { DEFAULT_BACKOFF, retryDelay, type BackoffOptions } from './backoff.ts';
 import { tooManyTries } from './failure.ts';
 import { handlerMap, type JobHandler } from './handlers.ts';
@@ -64,6 +64,8 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
   // Jobs still sending; a job whose send is over only records its outcome and no longer holds a slot.
   let sending = 0;
   const waiters: (() => void)[] = [];
+  // Claimed, waiting for a free slot; handed back on stop() so no other instance waits out their lease.
+  let ready: JobRow[] = [];
   let inFlightMail = 0;
   let running = false;
   let stopping = false;
@@ -144,15 +146,18 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
   }
 
   async function fillOnce(): Promise<number> {
-    let claimed = 0;
+    let launched = 0;
     while (!stopping && sending < concurrency) {
-      const { kinds: allowed, limit } = await claimable(concurrency - sending);
-      const jobs = await claimJobs(db, { kinds: allowed, limit, now: clock(), leaseMs });
-      if (!jobs.length) break;
-      claimed += jobs.length;
-      for (const job of jobs) launch(job);
+      if (!ready.length) {
+        // A whole batch per claim: one statement (and one commit) then serves several free slots.
+        const { kinds: allowed, limit } = await claimable(concurrency);
+        ready = await claimJobs(db, { kinds: allowed, limit, now: clock(), leaseMs });
+        if (!ready.length) break;
+      }
+      launch(ready.shift()!);
+      launched++;
     }
-    return claimed;
+    return launched;
   }
 
   // One filler at a time, so concurrent wakes never claim past the concurrency limit.
@@ -216,6 +221,7 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
       clearTimeout(timer);
       await filling;
       await Promise.allSettled([...inFlight]);
+      await releaseJobs(db, ready.splice(0)).catch((err: unknown) => logger.warn({ err }, 'outbox: could not hand back claimed jobs; they run after their lease'));
     },
     async drainOnce() {
       let total = 0;

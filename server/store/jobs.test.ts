@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.ts';
 import { uuidv7 } from '../ids.ts';
 import { freshDb, type TestDb } from '../testing/databases.ts';
 import { describeEachDb } from '../testing/each-db.ts';
-import { claimJob, claimJobs, finishJob, nextDueAt, sentSince } from './jobs.ts';
+import { claimJob, claimJobs, finishJob, nextDueAt, releaseJobs, sentSince } from './jobs.ts';
 
 const T0 = new Date('2026-11-28T10:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -43,6 +43,21 @@ describeEachDb('jobs store: claims and leases', (dialect) => {
   beforeEach(async () => {
     await t.db.kysely.deleteFrom('job_attempts').execute();
     await t.db.kysely.deleteFrom('jobs').execute();
+  });
+
+  it('hands claimed jobs that never started back, as if unclaimed, unless they were claimed again meanwhile', async () => {
+    const ids = [await addJob(t.db), await addJob(t.db), await addJob(t.db)];
+    const claimed = await claimJobs(t.db, { kinds: [KIND], now: T0, leaseMs: LEASE, limit: 3 });
+    expect(claimed.map((j) => j.id).sort()).toEqual([...ids].sort());
+    // The third one's lease ran out and another worker holds it now: it must stay with that worker.
+    const stolen = claimed[2];
+    await t.db.kysely.updateTable('jobs').set({ attempts: stolen.attempts + 1 }).where('id', '=', stolen.id).execute();
+    await releaseJobs(t.db, claimed);
+    const rows = await t.db.kysely.selectFrom('jobs').select(['id', 'state', 'attempts', 'lease_until']).execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const job of claimed.slice(0, 2)) expect(byId.get(job.id)).toEqual({ id: job.id, state: 'pending', attempts: 0, lease_until: null });
+    expect(byId.get(stolen.id)).toMatchObject({ state: 'sending', attempts: 2 });
+    expect((await claim(t.db))?.id).toBeDefined();
   });
 
   it('claims a due pending job: state sending, a lease, one more attempt', async () => {

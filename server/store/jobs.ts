@@ -62,6 +62,22 @@ export async function claimJob(db: Db, opts: Omit<ClaimOptions, 'limit'>): Promi
   return (await claimJobs(db, { ...opts, limit: 1 }))[0];
 }
 
+/** Hands claimed jobs that never started back to the queue, undoing their claim. */
+export async function releaseJobs(db: Db, jobs: JobRow[]): Promise<void> {
+  if (!jobs.length) return;
+  await inTransaction(db, async (trx) => {
+    for (const job of jobs) {
+      await trx
+        .updateTable('jobs')
+        .set({ state: 'pending', lease_until: null, attempts: job.attempts - 1 })
+        .where('id', '=', job.id)
+        .where('state', '=', 'sending')
+        .where('attempts', '=', job.attempts)
+        .execute();
+    }
+  });
+}
+
 export type JobOutcome =
   | { ok: true }
   | { ok: false; error: string; retryAt: Date }

@@ -72,6 +72,7 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
   let timer: NodeJS.Timeout | undefined;
   let filling: Promise<number> | undefined;
   let fillAgain = false;
+  let wakePending = false;
   let capFreesAt: Date | undefined;
 
   // MAIL_PER_HOUR counts sent attempts in job_attempts, so every instance sees the same hour.
@@ -213,7 +214,13 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
       void tick();
     },
     wake() {
-      if (running) void tick();
+      // Under load every stored lead wakes the worker: one tick per turn of the event loop serves them all.
+      if (!running || wakePending) return;
+      wakePending = true;
+      setImmediate(() => {
+        wakePending = false;
+        void tick();
+      });
     },
     async stop() {
       running = false;

@@ -17,59 +17,74 @@ interface Pending {
 export class GroupCommit {
   private queue: Pending[] = [];
   private flushing = false;
+  private scheduled = false;
 
   constructor(private readonly kysely: Kysely<Database>) {}
 
   run<T>(work: Work<T>, durable = true): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, durable, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.flushing) void this.flush();
+      this.schedule();
+    });
+  }
+
+  // better-sqlite3 commits synchronously, so requests only pile up while the event loop runs: the flush waits for
+  // the end of the current I/O phase, and every request that reached its insert by then shares the commit.
+  private schedule(): void {
+    if (this.flushing || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
     });
   }
 
   private async flush(): Promise<void> {
     this.flushing = true;
-    while (this.queue.length) {
-      const batch = this.queue;
-      this.queue = [];
-      const results: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
-      try {
-        // A batch of outbox bookkeeping only skips the fsync; the next durable commit syncs it along.
-        const relaxed = !batch.some((item) => item.durable);
-        await this.kysely.connection().execute(async (conn) => {
-          if (relaxed) await sql`pragma synchronous = normal`.execute(conn);
-          await sql`begin immediate`.execute(conn);
-          try {
-            for (const item of batch) {
-              await sql`savepoint gc`.execute(conn);
-              try {
-                results.push({ ok: true, value: await item.work(conn) });
-              } catch (err) {
-                await sql`rollback to gc`.execute(conn);
-                results.push({ ok: false, err });
-              }
-              await sql`release gc`.execute(conn);
+    const batch = this.queue;
+    this.queue = [];
+    const results: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
+    // A batch of outbox bookkeeping only skips the fsync; the next durable commit syncs it along.
+    const relaxed = !batch.some((item) => item.durable);
+    try {
+      await this.kysely.connection().execute(async (conn) => {
+        if (relaxed) await sql`pragma synchronous = normal`.execute(conn);
+        await sql`begin immediate`.execute(conn);
+        try {
+          for (const item of batch) {
+            await sql`savepoint gc`.execute(conn);
+            try {
+              results.push({ ok: true, value: await item.work(conn) });
+            } catch (err) {
+              await sql`rollback to gc`.execute(conn);
+              results.push({ ok: false, err });
             }
-            await sql`commit`.execute(conn);
-          } catch (err) {
-            await sql`rollback`.execute(conn).catch(() => {});
-            throw err;
-          } finally {
-            if (relaxed) await sql`pragma synchronous = full`.execute(conn);
+            await sql`release gc`.execute(conn);
           }
-        });
-      } catch (err) {
-        // The commit itself failed: nothing of this batch is stored, so every caller hears it.
-        for (const item of batch) item.reject(err);
-        continue;
-      }
-      batch.forEach((item, i) => {
-        const r = results[i];
-        if (r.ok) item.resolve(r.value);
-        else item.reject(r.err);
+          await sql`commit`.execute(conn);
+        } catch (err) {
+          await sql`rollback`.execute(conn).catch(() => {});
+          throw err;
+        } finally {
+          if (relaxed) await sql`pragma synchronous = full`.execute(conn);
+        }
       });
+    } catch (err) {
+      // The commit itself failed: nothing of this batch is stored, so every caller hears it.
+      for (const item of batch) item.reject(err);
+      return this.done();
     }
+    batch.forEach((item, i) => {
+      const r = results[i];
+      if (r.ok) item.resolve(r.value);
+      else item.reject(r.err);
+    });
+    this.done();
+  }
+
+  private done(): void {
     this.flushing = false;
+    if (this.queue.length) this.schedule();
   }
 }
 

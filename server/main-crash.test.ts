@@ -4,15 +4,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from './testing/server-process.ts';
+import { postStream } from './testing/post-stream.ts';
 import { startSmtpPeer, type SmtpPeer } from './testing/smtp-peer.ts';
-
-async function until(check: () => boolean, timeoutMs: number, what: string) {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from './testing/until.ts';
 
 describe('crash safety', () => {
   let peer: SmtpPeer | undefined;
@@ -40,28 +34,12 @@ describe('crash safety', () => {
     proc = await startServerProcess(env);
     const url = proc.url;
 
-    const acked: string[] = [];
-    let stop = false;
-    const client = async (c: number) => {
-      for (let i = 0; !stop; i++) {
-        try {
-          const res = await fetch(`${url}/api/leads`, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `crash-${c}-${i}-key` },
-            body: JSON.stringify({ name: `Kunde ${c}-${i}`, email: `k${c}.${i}@example.de`, message: 'Bitte um Rückruf.' }),
-          });
-          if (res.status === 201) acked.push(((await res.json()) as { id: string }).id);
-        } catch {
-          // the server died under this request: not acknowledged, so nothing is promised
-        }
-      }
-    };
-    const clients = Array.from({ length: 8 }, (_, c) => client(c));
+    const posts = postStream(url, 8);
+    const { acked } = posts;
     await until(() => acked.length >= 150, 60_000, '150 acknowledged leads');
     proc.child.kill('SIGKILL');
     expect(await proc.exited).toBe('SIGKILL');
-    stop = true;
-    await Promise.all(clients);
+    await posts.stop();
 
     // Straight from the file the killed process left behind.
     const sqlite = new Database(join(dir, 'leads.db'));

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { postStream } from '../testing/post-stream.ts';
+import { until } from '../testing/until.ts';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.ts';
 
 const run = promisify(execFile);
@@ -40,31 +42,17 @@ describe('npm run backup / npm run restore on SQLite', () => {
     proc = await startServerProcess(env);
     const url = proc.url;
 
-    const acked: string[] = [];
-    let stop = false;
-    const client = async (c: number) => {
-      for (let i = 0; !stop; i++) {
-        const res = await fetch(`${url}/api/leads`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ name: `Kunde ${c}-${i}`, email: `k${c}.${i}@example.de`, message: 'Bitte um Rückruf.' }),
-        });
-        expect(res.status).toBe(201);
-        acked.push(((await res.json()) as { id: string }).id);
-      }
-    };
-    let failed: unknown;
-    const clients = Array.from({ length: 4 }, (_, c) => client(c).catch((err: unknown) => (failed = err)));
-    while (acked.length < 100 && !failed) await new Promise((r) => setTimeout(r, 20));
-    expect(failed).toBeUndefined();
+    const posts = postStream(url, 4, { strict: true });
+    const { acked } = posts;
+    await until(() => acked.length >= 100 || Boolean(posts.failure()), 60_000, '100 acknowledged leads', 20);
+    expect(posts.failure()).toBeUndefined();
 
     const before = [...acked];
     const file = join(dir, 'backup-1.db');
     const backup = await cli('backup', file, env);
     const during = acked.length - before.length;
-    stop = true;
-    await Promise.all(clients);
-    expect(failed).toBeUndefined();
+    await posts.stop();
+    expect(posts.failure()).toBeUndefined();
 
     expect(backup.out).toMatch(/integrity_check ok/);
     expect(backup.code).toBe(0);

@@ -34,13 +34,7 @@ export function instanceEnv(databaseUrl: string, smtpUrl: string, extra: Record<
   };
 }
 
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 100): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { until } from '../testing/until.ts';
 
 /** A port nobody listens on right now, for a server whose /healthz must be polled before its start banner. */
 export function freePort(): Promise<number> {

@@ -24,20 +24,16 @@ export const ERROR_CODES = {
   SMTP_TEMPORARY: 'E_SMTP_TEMPORARY',
   SMTP_PERMANENT: 'E_SMTP_PERMANENT',
   SMTP_NETWORK: 'E_SMTP_NETWORK',
-  SMTP_TOO_MANY_TRIES: 'E_SMTP_TOO_MANY_TRIES',
+  TOO_MANY_TRIES: 'E_TOO_MANY_TRIES',
+  WEBHOOK_HTTP: 'E_WEBHOOK_HTTP',
+  WEBHOOK_GONE: 'E_WEBHOOK_GONE',
+  WEBHOOK_REDIRECT: 'E_WEBHOOK_REDIRECT',
+  WEBHOOK_TIMEOUT: 'E_WEBHOOK_TIMEOUT',
+  WEBHOOK_NETWORK: 'E_WEBHOOK_NETWORK',
+  WEBHOOK_BLOCKED: 'E_WEBHOOK_BLOCKED',
+  WEBHOOK_CONFIG: 'E_WEBHOOK_CONFIG',
   WIDGET_NOT_BUILT: 'E_WIDGET_NOT_BUILT',
 } as const;
-
-export type InfraCode = keyof typeof ERROR_CODES & string;
-
-/** An infrastructure fault: a code from the table and the underlying cause. */
-export class InfraError extends Error {
-  readonly code: string;
-  constructor(code: Exclude<InfraCode, `${number}`>, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = ERROR_CODES[code];
-  }
-}
 
 /** A 422 that carries field issues; the onError handler renders them. */
 export function validationFailed(issues: ValidationIssue[]): HTTPException {

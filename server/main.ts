@@ -4,6 +4,7 @@ import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { connect } from './db/connect.ts';
+import { ERROR_CODES } from './errors.ts';
 import { migrate } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
 import { mailTimeouts } from './mail/timeouts.ts';
@@ -45,7 +46,7 @@ async function main() {
   });
 
   // Until migrations are done only /healthz is served; anything else would meet a missing or half-migrated schema.
-  const starting = () => Response.json({ error: 'unavailable', message: 'The server is starting; try again in a moment.' }, { status: 503, headers: { 'Retry-After': '1' } });
+  const starting = () => Response.json({ error: 'unavailable', code: ERROR_CODES.DB_MIGRATING, message: 'The server is starting; try again in a moment.' }, { status: 503, headers: { 'Retry-After': '1' } });
   const fetchWhenReady: typeof app.fetch = (req, ...rest) => (ready || new URL(req.url).pathname === '/healthz' ? app.fetch(req, ...rest) : starting());
   const server = serve({ fetch: fetchWhenReady, port: config.PORT, hostname: config.HOST });
   await new Promise<void>((resolve) => server.once('listening', resolve));

@@ -76,7 +76,7 @@ describe.skipIf(Boolean(skip))('migrations with several instances on one Postgre
       await until(async () => (await healthStatus(url)) === 503, 30_000, '/healthz 503 while the migration waits');
       await new Promise((r) => setTimeout(r, 2500));
       expect(await healthStatus(url)).toBe(503);
-      expect(await fetch(`${url}/healthz`).then((r) => r.json())).toEqual({ status: 'starting', database: 'migrating' });
+      expect(await fetch(`${url}/healthz`).then((r) => r.json())).toEqual({ status: 'starting', database: 'migrating', code: 'E_DB_MIGRATING' });
       // A proxy that ignores /healthz may still send a lead: it gets a clear 503 to retry, not a 500 from a missing table.
       const early = await fetch(`${url}/api/leads`, {
         method: 'POST',

@@ -30,5 +30,5 @@ export function classifyMailError(err: unknown): Failure {
 }
 
 export function tooManyTries(attempts: number, last: string): string {
-  return `${ERROR_CODES.SMTP_TOO_MANY_TRIES}: gave up after ${attempts} tries; last: ${last}`;
+  return `${ERROR_CODES.TOO_MANY_TRIES}: gave up after ${attempts} tries; last: ${last}`;
 }

@@ -62,7 +62,7 @@ describeEachDb('outbox worker over a real SMTP peer', (dialect) => {
       f.h.advance(HOUR);
     }
     const job = await f.job(id);
-    expect(job).toMatchObject({ state: 'dead', attempts: 3, last_error: expect.stringMatching(/^E_SMTP_TOO_MANY_TRIES: .*451/) });
+    expect(job).toMatchObject({ state: 'dead', attempts: 3, last_error: expect.stringMatching(/^E_TOO_MANY_TRIES: .*451/) });
     expect(await f.attempts(job.id)).toHaveLength(3);
     expect(f.peer.mails).toHaveLength(0);
   });

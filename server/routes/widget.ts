@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
-import { fail } from '../errors.ts';
+import { ERROR_CODES, fail } from '../errors.ts';
 
 interface Built {
   mtimeMs: number;
@@ -37,7 +37,7 @@ export function widgetRoutes(file: string) {
   const app = new Hono();
   app.get('/', (c) => {
     const built = load();
-    if (!built) throw fail(503, 'The widget is not built yet; run npm run build.', 'E_WIDGET_NOT_BUILT');
+    if (!built) throw fail(503, 'The widget is not built yet; run npm run build.', ERROR_CODES.WIDGET_NOT_BUILT);
     c.header('Content-Type', 'text/javascript; charset=utf-8');
     c.header('Cache-Control', 'public, max-age=300, stale-while-revalidate=86400');
     c.header('Cross-Origin-Resource-Policy', 'cross-origin');

@@ -1,14 +1,15 @@
+import { ERROR_CODES } from '../errors.ts';
 import { PermanentJobError, type Failure } from '../outbox/failure.ts';
 
 /** Stable codes kept in jobs.last_error, so an admin can tell a refused target from a flaky receiver. */
 export const WEBHOOK_CODES = {
-  HTTP: 'E_WEBHOOK_HTTP',
-  GONE: 'E_WEBHOOK_GONE',
-  REDIRECT: 'E_WEBHOOK_REDIRECT',
-  TIMEOUT: 'E_WEBHOOK_TIMEOUT',
-  NETWORK: 'E_WEBHOOK_NETWORK',
-  BLOCKED: 'E_WEBHOOK_BLOCKED',
-  CONFIG: 'E_WEBHOOK_CONFIG',
+  HTTP: ERROR_CODES.WEBHOOK_HTTP,
+  GONE: ERROR_CODES.WEBHOOK_GONE,
+  REDIRECT: ERROR_CODES.WEBHOOK_REDIRECT,
+  TIMEOUT: ERROR_CODES.WEBHOOK_TIMEOUT,
+  NETWORK: ERROR_CODES.WEBHOOK_NETWORK,
+  BLOCKED: ERROR_CODES.WEBHOOK_BLOCKED,
+  CONFIG: ERROR_CODES.WEBHOOK_CONFIG,
 } as const;
 
 export class WebhookError extends Error {

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { limitBody } from '../middleware/body-size.ts';
 import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app.ts';
 import { iso } from '../clock.ts';
@@ -35,7 +35,7 @@ export function leadUpdateRoutes(deps: AppDeps) {
   // SQLite serialises writers by itself and has no FOR UPDATE.
   const pg = deps.db.dialect === 'postgres';
 
-  app.patch('/leads/:id', requireJson, bodyLimit({ maxSize: 16 * 1024, onError: () => { throw fail(413, 'The body may be at most 16 KB.'); } }), async (c) => {
+  app.patch('/leads/:id', requireJson, limitBody(16 * 1024), async (c) => {
     let raw: unknown;
     try {
       raw = JSON.parse(await c.req.text());

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { MAX_BODY_BYTES, type Locale } from '../../shared/lead-spec.ts';
 import type { AppDeps } from '../app.ts';
 import { iso } from '../clock.ts';
 import { fail, validationFailed } from '../errors.ts';
 import { parseLead } from '../leads/lead-schema.ts';
 import { leadRateLimit } from '../limits/lead-limits.ts';
+import { limitBody } from '../middleware/body-size.ts';
 import { requireJson } from '../middleware/require-json.ts';
 import { createSpamGuard } from '../spam/classify.ts';
 import { claimReplay, pruneReplay } from '../spam/pow.ts';
@@ -33,12 +33,7 @@ export function leadRoutes(deps: AppDeps) {
     '/',
     leadRateLimit(deps),
     requireJson,
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw fail(413, `The body may be at most ${MAX_BODY_BYTES} bytes.`);
-      },
-    }),
+    limitBody(MAX_BODY_BYTES),
     async (c) => {
       const key = c.req.header('idempotency-key');
       if (key !== undefined && !KEY.test(key)) throw fail(400, 'Idempotency-Key must be 8 to 200 printable ASCII characters.');

@@ -13,7 +13,8 @@ export class PermanentJobError extends Error {}
 // Faults in our own message or settings: a retry would send the same thing and fail the same way.
 const PERMANENT_CODES = new Set(['ECONFIG', 'EENVELOPE', 'EFILEACCESS', 'EURLACCESS', 'EMAXRECIPIENTS', 'EOTP']);
 
-const clip = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 500);
+/** One line of at most 500 characters, for jobs.last_error. */
+export const clip = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 500);
 
 /** Sorts an SMTP fault: a 5xx reply is permanent, a 4xx reply or a fault without a reply (network, timeout) is retried. */
 export function classifyMailError(err: unknown): Failure {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { LeadRow } from '../admin/lead-queries.ts';
+import { parseSource, type LeadRow } from '../admin/lead-queries.ts';
 
 export const EVENTS = ['lead.created', 'lead.updated'] as const;
 export type WebhookEvent = (typeof EVENTS)[number];
@@ -27,15 +27,6 @@ export interface WebhookPayload {
   type: WebhookEvent;
   timestamp: string;
   data: WebhookLeadData;
-}
-
-function parseSource(text: string | null): Record<string, string> | null {
-  if (!text) return null;
-  try {
-    return JSON.parse(text) as Record<string, string>;
-  } catch {
-    return { raw: text };
-  }
 }
 
 export function leadData(r: LeadRow): WebhookLeadData {

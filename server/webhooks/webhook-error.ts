@@ -1,5 +1,5 @@
 import { ERROR_CODES } from '../errors.ts';
-import { PermanentJobError, type Failure } from '../outbox/failure.ts';
+import { clip, PermanentJobError, type Failure } from '../outbox/failure.ts';
 
 /** Stable codes kept in jobs.last_error, so an admin can tell a refused target from a flaky receiver. */
 export const WEBHOOK_CODES = {
@@ -21,8 +21,6 @@ export class WebhookError extends Error {
     this.permanent = permanent;
   }
 }
-
-const clip = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 500);
 
 /** 410 Gone, a refused address and a missing secret are permanent; every other fault is retried with the outbox backoff. */
 export function classifyWebhookError(err: unknown): Failure {

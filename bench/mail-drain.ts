@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import { loadConfig } from '../server/config.ts';
-import { createMailTransport } from '../server/mail/transport.ts';
 import { silentLogger } from '../server/logger.ts';
+import { createMailTransport } from '../server/mail/transport.ts';
 import { startOutbox } from '../server/outbox/start.ts';
 import { insertLead } from '../server/store/leads.ts';
 import { freshSqlite } from '../server/testing/databases.ts';
@@ -45,7 +45,12 @@ export async function outboxDrain(smtpUrl: string, n: number, concurrency: numbe
   const t = await freshSqlite();
   const clock = () => new Date();
   await Promise.all(Array.from({ length: n }, () => insertLead(t.db, clock, lead, [{ kind: 'mail.notification' }])));
-  const config = loadConfig({ SMTP_URL: smtpUrl, MAIL_FROM: 'Leads <leads@kunde.de>', SALES_INBOX: 'vertrieb@kunde.de', MAIL_CONCURRENCY: String(concurrency) });
+  const config = loadConfig({
+    SMTP_URL: smtpUrl,
+    MAIL_FROM: 'Leads <leads@kunde.de>',
+    SALES_INBOX: 'vertrieb@kunde.de',
+    MAIL_CONCURRENCY: String(concurrency),
+  });
   const transport = createMailTransport(config);
   const outbox = startOutbox({ config, db: t.db, clock, logger: silentLogger, transport });
   const t0 = performance.now();

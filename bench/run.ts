@@ -2,8 +2,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServerProcess, type ServerProcess } from '../server/testing/server-process.ts';
-import { postLoad, type LoadResult } from './load.ts';
+import { type ServerProcess, startServerProcess } from '../server/testing/server-process.ts';
+import { type LoadResult, postLoad } from './load.ts';
 import { bareMailLoop, outboxDrain } from './mail-drain.ts';
 import { scaleOut } from './scale-out.ts';
 import { widgetFigures } from './widget.ts';
@@ -13,7 +13,8 @@ const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
 
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
-const fmt = (r: LoadResult) => `${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`;
+const fmt = (r: LoadResult) =>
+  `${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`;
 
 const quietEnv = (dir: string): Record<string, string> => ({
   DATA_DIR: dir,
@@ -41,10 +42,14 @@ async function ingest() {
   const real = await startServerProcess(quietEnv(mkdtempSync(join(tmpdir(), 'bl-bench-'))));
   const ours = await measure([real]);
   await stop([real]);
-  console.log('\n## Ingest: POST /api/leads (SQLite, WAL, synchronous=FULL, group commit) vs a bare hono JSON POST route');
+  console.log(
+    '\n## Ingest: POST /api/leads (SQLite, WAL, synchronous=FULL, group commit) vs a bare hono JSON POST route',
+  );
   console.log(`bare hono route:                      ${fmt(base)}`);
   console.log(`POST /api/leads:                      ${fmt(ours)}`);
-  console.log(`ratio: ${pct(ours.rps, base.rps)} of the bare route, with the outbox writing every lead's mail in the same process (goal >= 50 %)`);
+  console.log(
+    `ratio: ${pct(ours.rps, base.rps)} of the bare route, with the outbox writing every lead's mail in the same process (goal >= 50 %)`,
+  );
 }
 
 async function mail() {

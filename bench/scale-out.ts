@@ -3,13 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshPostgres, postgresMissing } from '../server/testing/databases.ts';
-import { startServerProcess, type ServerProcess } from '../server/testing/server-process.ts';
-import { postLoad, type LoadResult } from './load.ts';
+import { type ServerProcess, startServerProcess } from '../server/testing/server-process.ts';
+import { type LoadResult, postLoad } from './load.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
-const fmt = (r: LoadResult) => `${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`;
+const fmt = (r: LoadResult) =>
+  `${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`;
 
 // Without SMTP_URL each instance writes .eml files, as in the ingest section, so no SMTP peer competes for the CPU.
 const env = (extra: Record<string, string>): Record<string, string> => ({
@@ -57,7 +58,9 @@ export async function scaleOut(): Promise<void> {
   for (const [i, r] of pg.entries()) console.log(`PostgreSQL, ${i + 1} instance${i ? 's' : ' '}: ${fmt(r)}`);
   for (const [i, r] of pg.entries()) if (i) console.log(`${i + 1} instances vs 1:      ${pct(r.rps, pg[0].rps)}`);
   console.log(`PostgreSQL vs SQLite:    ${pct(pg[0].rps, sqlite.rps)} (1 instance each)`);
-  console.log(`(on ${(await import('node:os')).availableParallelism()} CPU cores shared by the instances, PostgreSQL and the load generator)`);
+  console.log(
+    `(on ${(await import('node:os')).availableParallelism()} CPU cores shared by the instances, PostgreSQL and the load generator)`,
+  );
 }
 
 // Runnable alone: node --import tsx bench/scale-out.ts

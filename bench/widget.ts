@@ -46,7 +46,9 @@ export async function widgetFigures(runs = 15): Promise<void> {
       await p.waitForFunction(() => (window as unknown as { __visible?: number }).__visible !== undefined);
       times.push(
         await p.evaluate((script) => {
-          const entry = performance.getEntriesByType('resource').find((e) => e.name.endsWith(script)) as PerformanceResourceTiming;
+          const entry = performance
+            .getEntriesByType('resource')
+            .find((e) => e.name.endsWith(script)) as PerformanceResourceTiming;
           return (window as unknown as { __visible: number }).__visible - entry.responseEnd;
         }, `/${name}.js`),
       );
@@ -63,5 +65,7 @@ export async function widgetFigures(runs = 15): Promise<void> {
   console.log(`widget.js: ${raw.length} B raw, ${gzip} B gzip, ${br} B brotli (budget 8000 B brotli)`);
   console.log(`script arrival to visible button, median of ${runs} loads in Chromium:`);
   console.log(`  baseline (a bare shadow-root button): ${baseline.toFixed(1)} ms`);
-  console.log(`  widget.js:                            ${widget.toFixed(1)} ms (${(widget / Math.max(baseline, 0.1)).toFixed(2)}x the baseline)`);
+  console.log(
+    `  widget.js:                            ${widget.toFixed(1)} ms (${(widget / Math.max(baseline, 0.1)).toFixed(2)}x the baseline)`,
+  );
 }

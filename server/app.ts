@@ -1,21 +1,21 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
-import { adminRoutes } from './admin/routes.ts';
 import { openApiDocument } from './admin/openapi.ts';
+import { adminRoutes } from './admin/routes.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/connect.ts';
 import { errorHandler } from './errors.ts';
 import { apiSecureHeaders, jsonCharset } from './middleware/api-headers.ts';
 import { originGuard, varyOrigin } from './middleware/origin.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { metricsRoutes } from './observability/metrics-route.ts';
+import { requestLog } from './observability/request-log.ts';
 import { demoRoutes } from './routes/demo.ts';
 import { healthRoutes } from './routes/health.ts';
 import { leadRoutes } from './routes/leads.ts';
 import { widgetRoutes } from './routes/widget.ts';
-import { createMetrics, type Metrics } from './observability/metrics.ts';
-import { metricsRoutes } from './observability/metrics-route.ts';
-import { requestLog } from './observability/request-log.ts';
 
 export interface AppDeps {
   config: Config;

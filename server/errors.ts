@@ -53,7 +53,10 @@ export function errorHandler(logger: Logger) {
       });
       const status = err.status as ContentfulStatusCode;
       if (status === 422 && Array.isArray(err.cause)) return c.json({ error: 'validation', issues: err.cause }, 422);
-      const code = (err.cause as { code?: string } | undefined)?.code ?? ERROR_CODES[status as keyof typeof ERROR_CODES] ?? 'error';
+      const code =
+        (err.cause as { code?: string } | undefined)?.code ??
+        ERROR_CODES[status as keyof typeof ERROR_CODES] ??
+        'error';
       return c.json({ error: code, message: err.message || undefined }, status);
     }
     logger.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error');

@@ -2,10 +2,10 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, maskEmails, maskName } from './logger.ts';
 import { createMailTransport, type MailTransport } from './mail/transport.ts';
-import { startOutbox, type Outbox } from './outbox/start.ts';
 import { TEST_BACKOFF } from './outbox/outbox-fixture.ts';
-import { makeHarness, type Harness } from './testing/app-harness.ts';
-import { startSmtpPeer, type SmtpPeer } from './testing/smtp-peer.ts';
+import { type Outbox, startOutbox } from './outbox/start.ts';
+import { type Harness, makeHarness } from './testing/app-harness.ts';
+import { type SmtpPeer, startSmtpPeer } from './testing/smtp-peer.ts';
 
 const TOKEN = 'b'.repeat(40);
 const VISITOR = {
@@ -24,14 +24,27 @@ function capture() {
       cb();
     },
   });
-  return { stream, text: () => chunks.join(''), lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    stream,
+    text: () => chunks.join(''),
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('masking helpers', () => {
   it('keeps the first character and the domain of an address, plain or URL-encoded, and the first letter of a name', () => {
-    expect(maskEmails('550 <anna.schmidt@kunde.de> unknown; cc bob@x.org')).toBe('550 <a***@kunde.de> unknown; cc b***@x.org');
+    expect(maskEmails('550 <anna.schmidt@kunde.de> unknown; cc bob@x.org')).toBe(
+      '550 <a***@kunde.de> unknown; cc b***@x.org',
+    );
     expect(maskEmails('/subjects?email=anna%40kunde.de')).toBe('/subjects?email=a***%40kunde.de');
-    expect(maskEmails('leads@localhost stays, it has no public domain')).toBe('leads@localhost stays, it has no public domain');
+    expect(maskEmails('leads@localhost stays, it has no public domain')).toBe(
+      'leads@localhost stays, it has no public domain',
+    );
     expect(maskName('Ärger Özdemir')).toBe('Ä***');
     expect(maskName(undefined)).toBe('***');
   });
@@ -55,15 +68,28 @@ describe('logs of a real run', () => {
     peer = await startSmtpPeer();
     h = await makeHarness(
       'sqlite',
-      { SMTP_URL: peer.url, ADMIN_TOKEN: TOKEN, CONFIRMATION_MAIL: 'on', COMPANY_NAME: 'Muster GmbH', SALES_INBOX: 'vertrieb@beratung.example' },
+      {
+        SMTP_URL: peer.url,
+        ADMIN_TOKEN: TOKEN,
+        CONFIRMATION_MAIL: 'on',
+        COMPANY_NAME: 'Muster GmbH',
+        SALES_INBOX: 'vertrieb@beratung.example',
+      },
       { logger, onLeadStored: () => outbox.wake() },
     );
     transport = createMailTransport(h.config);
-    outbox = startOutbox({ config: h.config, db: h.testDb.db, clock: h.deps.clock, logger, transport }, { backoff: TEST_BACKOFF });
+    outbox = startOutbox(
+      { config: h.config, db: h.testDb.db, clock: h.deps.clock, logger, transport },
+      { backoff: TEST_BACKOFF },
+    );
 
     // Both mails are refused with a reply that names the visitor, as real servers do; the worker logs that reply.
     peer.failNext(451, 2, `4.2.2 <${VISITOR.email}> mailbox full`);
-    const post = await h.app.request('/api/leads', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(VISITOR) });
+    const post = await h.app.request('/api/leads', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(VISITOR),
+    });
     expect(post.status).toBe(201);
     await outbox.drainOnce();
     h.advance(5000);
@@ -76,11 +102,20 @@ describe('logs of a real run', () => {
     });
     expect(invalid.status).toBe(422);
     expect(invalid.headers.get('x-request-id')).toBe('client-chosen-id-1');
-    const subject = await h.app.request(`/api/admin/subjects?email=${encodeURIComponent(VISITOR.email)}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const subject = await h.app.request(`/api/admin/subjects?email=${encodeURIComponent(VISITOR.email)}`, {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
     expect(subject.status).toBe(200);
 
     const text = out.text();
-    for (const secret of [VISITOR.email, encodeURIComponent(VISITOR.email), 'quentin.probemann', 'Probemann', 'Geheimer', 'Umsatzzahlen']) {
+    for (const secret of [
+      VISITOR.email,
+      encodeURIComponent(VISITOR.email),
+      'quentin.probemann',
+      'Probemann',
+      'Geheimer',
+      'Umsatzzahlen',
+    ]) {
       expect(text, secret).not.toContain(secret);
     }
     const lines = out.lines();
@@ -102,7 +137,10 @@ describe('logs of a real run', () => {
 
   it('masks a name and an address passed as fields and drops a message body, even when a caller logs a whole lead', () => {
     const out = capture();
-    createLogger('info', out.stream).info({ lead: { ...VISITOR }, email: VISITOR.email, name: VISITOR.name }, 'careless call');
+    createLogger('info', out.stream).info(
+      { lead: { ...VISITOR }, email: VISITOR.email, name: VISITOR.name },
+      'careless call',
+    );
     const [line] = out.lines();
     expect(line).toMatchObject({
       email: 'q***@example.org',

@@ -16,14 +16,26 @@ export function maskName(value: unknown): string {
 
 const MASKED_PATHS = ['email', 'lead.email', 'to', 'replyTo', 'name', 'lead.name'];
 // Visitor text has no place in a log at all.
-const DROPPED_PATHS = ['message', 'lead.message', 'text', 'html', 'body', 'req.headers.authorization', 'headers.authorization'];
+const DROPPED_PATHS = [
+  'message',
+  'lead.message',
+  'text',
+  'html',
+  'body',
+  'req.headers.authorization',
+  'headers.authorization',
+];
 
 /**
  * JSON lines with visitor addresses and names masked and message bodies dropped; pretty lines when stdout is a terminal.
  * Pass a stream to capture the output (tests).
  */
 export function createLogger(level: string = 'info', stream?: DestinationStream): Logger {
-  const destination = stream ?? (process.stdout.isTTY ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', sync: true }) : pino.destination(1));
+  const destination =
+    stream ??
+    (process.stdout.isTTY
+      ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', sync: true })
+      : pino.destination(1));
   return pino(
     {
       level,
@@ -34,7 +46,8 @@ export function createLogger(level: string = 'info', stream?: DestinationStream)
         censor: (value: unknown, path: string[]) => {
           const key = path[path.length - 1];
           if (key === 'name') return maskName(value);
-          if (key === 'email' || key === 'to' || key === 'replyTo') return typeof value === 'string' ? maskEmails(value) : '[masked]';
+          if (key === 'email' || key === 'to' || key === 'replyTo')
+            return typeof value === 'string' ? maskEmails(value) : '[masked]';
           return '[omitted]';
         },
       },

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from './testing/server-process.ts';
 import { postStream } from './testing/post-stream.ts';
-import { startSmtpPeer, type SmtpPeer } from './testing/smtp-peer.ts';
+import { type ServerProcess, startServerProcess } from './testing/server-process.ts';
+import { type SmtpPeer, startSmtpPeer } from './testing/smtp-peer.ts';
 import { until } from './testing/until.ts';
 
 describe('crash safety', () => {
@@ -16,7 +16,9 @@ describe('crash safety', () => {
     await peer?.close();
   });
 
-  it('keeps every acknowledged lead through a SIGKILL and mails each after the restart', { timeout: 120_000 }, async () => {
+  it('keeps every acknowledged lead through a SIGKILL and mails each after the restart', {
+    timeout: 120_000,
+  }, async () => {
     peer = await startSmtpPeer();
     const dir = mkdtempSync(join(tmpdir(), 'bl-crash-'));
     const env = {
@@ -44,14 +46,22 @@ describe('crash safety', () => {
     // Straight from the file the killed process left behind.
     const sqlite = new Database(join(dir, 'leads.db'));
     const stored = new Set((sqlite.prepare('select id from leads').all() as { id: string }[]).map((r) => r.id));
-    const jobs = new Set((sqlite.prepare("select lead_id from jobs where kind = 'mail.notification'").all() as { lead_id: string }[]).map((r) => r.lead_id));
+    const jobs = new Set(
+      (sqlite.prepare("select lead_id from jobs where kind = 'mail.notification'").all() as { lead_id: string }[]).map(
+        (r) => r.lead_id,
+      ),
+    );
     sqlite.close();
     const lost = acked.filter((id) => !stored.has(id) || !jobs.has(id));
     expect(lost).toEqual([]);
 
     proc = await startServerProcess(env);
     const mailed = () => new Set(peer!.mails.map((m) => m.parsed.messageId));
-    await until(() => acked.every((id) => mailed().has(`<lead-${id}@kunde.de>`)), 90_000, 'a mail for every acknowledged lead');
+    await until(
+      () => acked.every((id) => mailed().has(`<lead-${id}@kunde.de>`)),
+      90_000,
+      'a mail for every acknowledged lead',
+    );
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
   });

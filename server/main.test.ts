@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from './testing/server-process.ts';
+import { type ServerProcess, startServerProcess } from './testing/server-process.ts';
 
 const lead = { name: 'Anna Schäfer', email: 'anna@example.de', message: 'Bitte rufen Sie mich an.' };
 const dataDir = () => mkdtempSync(join(tmpdir(), 'bl-main-'));
@@ -46,7 +46,9 @@ describe('server process', () => {
       timeout: 20_000,
     });
     expect(res.status).not.toBe(0);
-    expect(res.stderr).toMatch(/ALLOWED_ORIGINS: "https:\/\/www.kunde.de\/kontakt" is not an origin; write it as https:\/\/www.example.de/);
+    expect(res.stderr).toMatch(
+      /ALLOWED_ORIGINS: "https:\/\/www.kunde.de\/kontakt" is not an origin; write it as https:\/\/www.example.de/,
+    );
   });
 
   it('on SIGTERM finishes the request in flight and exits 0', async () => {
@@ -55,10 +57,19 @@ describe('server process', () => {
     const body = JSON.stringify(lead);
     const { port } = new URL(proc.url);
     const answer = new Promise<{ status: number }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/api/leads', method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/api/leads',
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+        },
+      );
       req.on('error', reject);
       req.write(body.slice(0, 10));
       setTimeout(() => {

@@ -1,21 +1,21 @@
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { startRetention } from './admin/retention.ts';
+import { ensureAdminTokenFile } from './admin/token-file.ts';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
 import { connect } from './db/connect.ts';
-import { ERROR_CODES } from './errors.ts';
 import { migrate } from './db/migrate.ts';
+import { ERROR_CODES } from './errors.ts';
 import { createLogger } from './logger.ts';
 import { mailTimeouts } from './mail/timeouts.ts';
 import { createMailTransport } from './mail/transport.ts';
-import { startOutbox } from './outbox/start.ts';
 import { createMetrics } from './observability/metrics.ts';
-import { startRetention } from './admin/retention.ts';
-import { ensureAdminTokenFile } from './admin/token-file.ts';
+import { startOutbox } from './outbox/start.ts';
 
 async function main() {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {
@@ -26,14 +26,24 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const db = connect(config.databaseUrl, { poolSize: config.DB_POOL_SIZE, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
+  const db = connect(config.databaseUrl, {
+    poolSize: config.DB_POOL_SIZE,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+  });
   // The embedded default (SQLite, no ADMIN_TOKEN) gets a generated token, so the admin API works without a guessable default.
   const tokenFile = !config.ADMIN_TOKEN && db.dialect === 'sqlite' ? ensureAdminTokenFile(config.DATA_DIR) : undefined;
   if (tokenFile) config = { ...config, ADMIN_TOKEN: tokenFile.token };
   let ready = false;
   const transport = createMailTransport(config);
   const metrics = createMetrics(db, { processMetrics: true });
-  const outbox = startOutbox({ config, db, clock: systemClock, logger, transport, onOutcome: (e) => metrics.jobOutcome(e.job.kind, e.outcome) });
+  const outbox = startOutbox({
+    config,
+    db,
+    clock: systemClock,
+    logger,
+    transport,
+    onOutcome: (e) => metrics.jobOutcome(e.job.kind, e.outcome),
+  });
   const app = createApp({
     config,
     db,
@@ -46,8 +56,17 @@ async function main() {
   });
 
   // Until migrations are done only /healthz is served; anything else would meet a missing or half-migrated schema.
-  const starting = () => Response.json({ error: 'unavailable', code: ERROR_CODES.DB_MIGRATING, message: 'The server is starting; try again in a moment.' }, { status: 503, headers: { 'Retry-After': '1' } });
-  const fetchWhenReady: typeof app.fetch = (req, ...rest) => (ready || new URL(req.url).pathname === '/healthz' ? app.fetch(req, ...rest) : starting());
+  const starting = () =>
+    Response.json(
+      {
+        error: 'unavailable',
+        code: ERROR_CODES.DB_MIGRATING,
+        message: 'The server is starting; try again in a moment.',
+      },
+      { status: 503, headers: { 'Retry-After': '1' } },
+    );
+  const fetchWhenReady: typeof app.fetch = (req, ...rest) =>
+    ready || new URL(req.url).pathname === '/healthz' ? app.fetch(req, ...rest) : starting();
   const server = serve({ fetch: fetchWhenReady, port: config.PORT, hostname: config.HOST });
   await new Promise<void>((resolve) => server.once('listening', resolve));
   await migrate(db);

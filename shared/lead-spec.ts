@@ -24,7 +24,15 @@ export type LeadField = keyof typeof LEAD_FIELDS;
 export const FIELD_NAMES = Object.keys(LEAD_FIELDS) as LeadField[];
 
 // Attribution the widget sends; each value is a short single line.
-export const SOURCE_KEYS = ['url', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const;
+export const SOURCE_KEYS = [
+  'url',
+  'referrer',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+] as const;
 export type SourceKey = (typeof SOURCE_KEYS)[number];
 export const SOURCE_MAX = 2048;
 export const CONSENT_VERSION_MAX = 64;
@@ -67,7 +75,8 @@ export const MESSAGES: Record<Locale, Record<IssueCode, string>> = {
 const CONTROL_LINE = /[\0-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const CONTROL_TEXT = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 // One plain address: dot-atom local part of at most 64 (no quotes, comments or lists), a dotted domain (IDN or punycode TLD).
-const EMAIL = /^(?=[^@]{1,64}@)[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)*@([\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+(\p{L}{2,63}|xn--[a-z0-9-]{1,59})$/u;
+const EMAIL =
+  /^(?=[^@]{1,64}@)[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)*@([\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+(\p{L}{2,63}|xn--[a-z0-9-]{1,59})$/u;
 const PHONE = /^[\d +\-/()]*\d[\d +\-/()]*$/;
 
 /** Counts code points, so an emoji is one character, as a visitor would count it. */

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchBrowser, type Browser } from './testing/browser.ts';
-import { hostHtml, startStack, strictCsp, type Stack } from './testing/stack.ts';
+import { type Browser, chromiumMissing, launchBrowser } from './testing/browser.ts';
+import { hostHtml, type Stack, startStack, strictCsp } from './testing/stack.ts';
 
 const missing = chromiumMissing();
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -13,7 +13,12 @@ const focused = (page: Page) =>
   page.evaluate(() => {
     let el = document.activeElement;
     while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    return { id: el?.id ?? '', tag: el?.tagName.toLowerCase() ?? '', text: el?.textContent ?? '', inDialog: Boolean(el?.closest('dialog[open]')) };
+    return {
+      id: el?.id ?? '',
+      tag: el?.tagName.toLowerCase() ?? '',
+      text: el?.textContent ?? '',
+      inDialog: Boolean(el?.closest('dialog[open]')),
+    };
   });
 
 describe.skipIf(missing)('widget accessibility', () => {
@@ -31,7 +36,12 @@ describe.skipIf(missing)('widget accessibility', () => {
 
   async function open(path: string, opts: { attrs?: string; csp?: boolean; body?: string } = {}) {
     const url = stack.page(path, {
-      html: hostHtml(stack.api, { attrs: opts.attrs, body: opts.body ?? '<main><a href="#top">Start</a> <button id="cta" data-beraten-lassen-open>Kontakt</button></main>' }),
+      html: hostHtml(stack.api, {
+        attrs: opts.attrs,
+        body:
+          opts.body ??
+          '<main><a href="#top">Start</a> <button id="cta" data-beraten-lassen-open>Kontakt</button></main>',
+      }),
       headers: opts.csp === false ? {} : { 'Content-Security-Policy': strictCsp(stack.api) },
     });
     const page = await browser.context.newPage();
@@ -74,7 +84,9 @@ describe.skipIf(missing)('widget accessibility', () => {
     await page.keyboard.press('Enter');
     await page.getByText('Vielen Dank!').waitFor();
     const leads = await stack.leads();
-    expect(leads.map((l) => [l.name, l.email, l.message])).toEqual([['Karla Tastatur', 'karla@example.de', 'Bitte rufen Sie mich an.']]);
+    expect(leads.map((l) => [l.name, l.email, l.message])).toEqual([
+      ['Karla Tastatur', 'karla@example.de', 'Bitte rufen Sie mich an.'],
+    ]);
     await page.keyboard.press('Escape');
     expect((await focused(page)).id).toBe('cta');
     await page.close();
@@ -98,7 +110,7 @@ describe.skipIf(missing)('widget accessibility', () => {
       const root = document.querySelector('beraten-lassen')!.shadowRoot!;
       return [...root.querySelectorAll('input:not([tabindex="-1"]), select, textarea, button, a, label.c')]
         .filter((el) => !el.closest('label.c') || el.matches('label.c'))
-        .map((el) => [el.tagName + '#' + el.id, el.getBoundingClientRect().height, el.getBoundingClientRect().width])
+        .map((el) => [`${el.tagName}#${el.id}`, el.getBoundingClientRect().height, el.getBoundingClientRect().width])
         .filter(([, h, w]) => Math.round(h as number) < 44 || Math.round(w as number) < 44);
     });
     expect(small).toEqual([]);
@@ -113,31 +125,51 @@ describe.skipIf(missing)('widget accessibility', () => {
   });
 
   const axeCases: [string, string, (page: Page) => Promise<void>][] = [
-    ['the open dialog', 'data-topics="A,B" data-consent="required" data-marketing="on"', async (page) => {
-      await page.getByRole('button', { name: 'Beraten lassen' }).click();
-    }],
-    ['the dialog showing field errors', 'data-consent="required"', async (page) => {
-      await page.getByRole('button', { name: 'Beraten lassen' }).click();
-      const dialog = page.getByRole('dialog');
-      await dialog.getByLabel('E-Mail').fill('falsch');
-      await dialog.getByRole('button', { name: 'Anfrage senden' }).click();
-      await dialog.getByText('Bitte geben Sie eine gültige E-Mail-Adresse an.').waitFor();
-    }],
-    ['the dark dialog', 'data-theme="dark" data-lang="en"', async (page) => {
-      await page.getByRole('button', { name: 'Beraten lassen' }).click();
-      const dialog = page.getByRole('dialog');
-      await dialog.getByLabel('Email').fill('wrong');
-      await dialog.getByRole('button', { name: 'Send inquiry' }).click();
-      await dialog.getByText('Please enter a valid email address.').waitFor();
-    }],
-    ['the inline form', 'data-position="none"', async (page) => {
-      await page.getByLabel('Name').first().waitFor();
-    }],
+    [
+      'the open dialog',
+      'data-topics="A,B" data-consent="required" data-marketing="on"',
+      async (page) => {
+        await page.getByRole('button', { name: 'Beraten lassen' }).click();
+      },
+    ],
+    [
+      'the dialog showing field errors',
+      'data-consent="required"',
+      async (page) => {
+        await page.getByRole('button', { name: 'Beraten lassen' }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByLabel('E-Mail').fill('falsch');
+        await dialog.getByRole('button', { name: 'Anfrage senden' }).click();
+        await dialog.getByText('Bitte geben Sie eine gültige E-Mail-Adresse an.').waitFor();
+      },
+    ],
+    [
+      'the dark dialog',
+      'data-theme="dark" data-lang="en"',
+      async (page) => {
+        await page.getByRole('button', { name: 'Beraten lassen' }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByLabel('Email').fill('wrong');
+        await dialog.getByRole('button', { name: 'Send inquiry' }).click();
+        await dialog.getByText('Please enter a valid email address.').waitFor();
+      },
+    ],
+    [
+      'the inline form',
+      'data-position="none"',
+      async (page) => {
+        await page.getByLabel('Name').first().waitFor();
+      },
+    ],
   ];
   for (const [what, attrs, act] of axeCases) {
     it(`axe-core finds no violations in ${what}`, async () => {
       const url = stack.page(`/axe-${what.replace(/\W/g, '')}`, {
-        html: hostHtml(stack.api, { attrs, lang: attrs.includes('data-lang="en"') ? 'en' : 'de', body: '<main><h1>Kunde</h1><div data-beraten-lassen></div></main>' }),
+        html: hostHtml(stack.api, {
+          attrs,
+          lang: attrs.includes('data-lang="en"') ? 'en' : 'de',
+          body: '<main><h1>Kunde</h1><div data-beraten-lassen></div></main>',
+        }),
       });
       const page = await browser.context.newPage();
       await page.goto(url);
@@ -146,9 +178,30 @@ describe.skipIf(missing)('widget accessibility', () => {
       await act(page);
       await page.addScriptTag({ content: AXE });
       const result = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; nodes: { target: unknown; failureSummary?: string }[] }[]; passes: unknown[] }> } }).axe;
-        const r = await axe.run(document, { rules: { region: { enabled: false }, 'landmark-one-main': { enabled: false }, 'page-has-heading-one': { enabled: false } } });
-        return { violations: r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => [n.target, n.failureSummary]) })), passes: r.passes.length };
+        const axe = (
+          window as unknown as {
+            axe: {
+              run(
+                ctx: unknown,
+                opts: unknown,
+              ): Promise<{
+                violations: { id: string; nodes: { target: unknown; failureSummary?: string }[] }[];
+                passes: unknown[];
+              }>;
+            };
+          }
+        ).axe;
+        const r = await axe.run(document, {
+          rules: {
+            region: { enabled: false },
+            'landmark-one-main': { enabled: false },
+            'page-has-heading-one': { enabled: false },
+          },
+        });
+        return {
+          violations: r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => [n.target, n.failureSummary]) })),
+          passes: r.passes.length,
+        };
       });
       expect(result.violations).toEqual([]);
       expect(result.passes).toBeGreaterThan(10);
@@ -171,7 +224,11 @@ describe.skipIf(missing)('widget on a small screen', () => {
 
   it('opens the dialog as a full-screen sheet below 480 px, sized in px even when the host shrinks rem', async () => {
     stack.page('/klein.css', { html: 'html{font-size:62.5%}', type: 'text/css' });
-    const url = stack.page('/klein', { html: hostHtml(stack.api, { head: '<meta name="viewport" content="width=device-width"><link rel="stylesheet" href="/klein.css">' }) });
+    const url = stack.page('/klein', {
+      html: hostHtml(stack.api, {
+        head: '<meta name="viewport" content="width=device-width"><link rel="stylesheet" href="/klein.css">',
+      }),
+    });
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 390, height: 700 });
     // Reduced motion also proves the opening animation is switched off, so the box is measured at rest.

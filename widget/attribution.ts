@@ -1,4 +1,4 @@
-import { SOURCE_KEYS, SOURCE_MAX, checkSource, type SourceKey } from '../shared/lead-spec.ts';
+import { checkSource, SOURCE_KEYS, SOURCE_MAX, type SourceKey } from '../shared/lead-spec.ts';
 
 // Captured at load: an SPA may drop the utm_* parameters from the address before the visitor writes.
 const landing = location.search;

@@ -60,7 +60,12 @@ describe('readConfig', () => {
   });
 
   it('falls back on unknown values instead of failing', () => {
-    expect(read({ lang: 'fr', position: 'top', theme: 'neon', marketing: 'off' })).toMatchObject({ lang: 'de', position: 'bottom-right', theme: 'light', marketing: false });
+    expect(read({ lang: 'fr', position: 'top', theme: 'neon', marketing: 'off' })).toMatchObject({
+      lang: 'de',
+      position: 'bottom-right',
+      theme: 'light',
+      marketing: false,
+    });
   });
 
   it('refuses javascript: and other non-http URLs for links and redirects', () => {

@@ -36,14 +36,22 @@ const pick = <T extends string>(value: string | null | undefined, allowed: reado
 const on = (value: string | null | undefined) => value != null && !/^(off|false|no|0)$/i.test(value);
 
 /** Reads data-* through `get` (dataset-style names without the prefix), so it runs without a DOM in unit tests. */
-export function readConfig(get: (name: string) => string | null | undefined, scriptSrc: string, page: string, htmlLang: string): WidgetConfig {
+export function readConfig(
+  get: (name: string) => string | null | undefined,
+  scriptSrc: string,
+  page: string,
+  htmlLang: string,
+): WidgetConfig {
   const lang = get('lang') ?? (/^en\b/i.test(htmlLang) ? 'en' : 'de');
   return {
     api: new URL(httpUrl(get('api'), page) ?? httpUrl(scriptSrc, page) ?? page).origin,
     lang: pick(lang, ['de', 'en'], 'de'),
     position: pick(get('position'), ['bottom-right', 'bottom-left', 'none'], 'bottom-right'),
     label: get('label')?.trim() || 'Beraten lassen',
-    topics: (get('topics') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    topics: (get('topics') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     color: get('color') || undefined,
     theme: pick(get('theme'), ['light', 'dark', 'auto'], 'light'),
     consent: get('consent') === 'required',

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchBrowser, type Browser } from './testing/browser.ts';
-import { hostHtml, startStack, strictCsp, type Stack } from './testing/stack.ts';
+import { type Browser, chromiumMissing, launchBrowser } from './testing/browser.ts';
+import { hostHtml, type Stack, startStack, strictCsp } from './testing/stack.ts';
 
 const missing = chromiumMissing();
 
@@ -21,7 +21,11 @@ describe.skipIf(missing)('embedding the widget', () => {
     await stack?.close();
   });
 
-  async function visit(path: string, html: string, csp = true): Promise<{ page: Page; warnings: string[]; requests: string[] }> {
+  async function visit(
+    path: string,
+    html: string,
+    csp = true,
+  ): Promise<{ page: Page; warnings: string[]; requests: string[] }> {
     const url = stack.page(path, { html, headers: csp ? { 'Content-Security-Policy': strictCsp(stack.api) } : {} });
     const page = await browser.context.newPage();
     const warnings: string[] = [];
@@ -37,21 +41,36 @@ describe.skipIf(missing)('embedding the widget', () => {
     page.evaluate(() => ({
       hosts: document.querySelectorAll('beraten-lassen').length,
       forms: [...document.querySelectorAll('beraten-lassen')].filter((h) => h.shadowRoot?.querySelector('form')).length,
-      launchers: [...document.querySelectorAll('beraten-lassen')].filter((h) => h.shadowRoot?.querySelector('.l')).length,
+      launchers: [...document.querySelectorAll('beraten-lassen')].filter((h) => h.shadowRoot?.querySelector('.l'))
+        .length,
     }));
 
   it('makes no request and stores nothing before the visitor interacts', async () => {
-    const { page, requests } = await visit('/still', hostHtml(stack.api, { body: '<main><div data-beraten-lassen></div></main>' }));
+    const { page, requests } = await visit(
+      '/still',
+      hostHtml(stack.api, { body: '<main><div data-beraten-lassen></div></main>' }),
+    );
     await page.getByRole('button', { name: 'Beraten lassen' }).waitFor();
     await page.waitForLoadState('networkidle');
-    expect(requests.filter((r) => !r.endsWith('/favicon.ico'))).toEqual([`GET ${stack.host}/still`, `GET ${stack.api}/widget.js`]);
-    expect(await page.evaluate(() => [document.cookie, localStorage.length, sessionStorage.length])).toEqual(['', 0, 0]);
+    expect(requests.filter((r) => !r.endsWith('/favicon.ico'))).toEqual([
+      `GET ${stack.host}/still`,
+      `GET ${stack.api}/widget.js`,
+    ]);
+    expect(await page.evaluate(() => [document.cookie, localStorage.length, sessionStorage.length])).toEqual([
+      '',
+      0,
+      0,
+    ]);
     expect(await browser.context.cookies()).toEqual([]);
     // The first interaction fetches the spam challenge, and still stores nothing.
     await page.locator('[data-beraten-lassen]').getByLabel('Name').focus();
     await page.waitForLoadState('networkidle');
     await expect.poll(() => requests.some((r) => r === `GET ${stack.api}/api/leads/challenge`)).toBe(true);
-    expect(await page.evaluate(() => [document.cookie, localStorage.length, sessionStorage.length])).toEqual(['', 0, 0]);
+    expect(await page.evaluate(() => [document.cookie, localStorage.length, sessionStorage.length])).toEqual([
+      '',
+      0,
+      0,
+    ]);
     await page.close();
   });
 
@@ -61,7 +80,9 @@ describe.skipIf(missing)('embedding the widget', () => {
     const dialog = page.getByRole('dialog', { name: 'Get advice' });
     await dialog.getByRole('button', { name: 'Send inquiry' }).click();
     await expect(dialog.getByText('Please fill in this field.').count()).resolves.toBe(3);
-    await expect(dialog.getByRole('link', { name: 'Privacy notice' }).getAttribute('href')).resolves.toBe(`${stack.host}/datenschutz`);
+    await expect(dialog.getByRole('link', { name: 'Privacy notice' }).getAttribute('href')).resolves.toBe(
+      `${stack.host}/datenschutz`,
+    );
     await dialog.getByLabel('Name').fill('Emily English');
     await dialog.getByLabel('Email').fill('emily@example.co.uk');
     await dialog.getByLabel('Your message').fill('Could you help with document AI?');
@@ -78,7 +99,10 @@ describe.skipIf(missing)('embedding the widget', () => {
   });
 
   it('mounts once even when the script is included twice', async () => {
-    const { page, warnings } = await visit('/zweimal', hostHtml(stack.api, { scripts: 2, body: '<main><div data-beraten-lassen></div></main>' }));
+    const { page, warnings } = await visit(
+      '/zweimal',
+      hostHtml(stack.api, { scripts: 2, body: '<main><div data-beraten-lassen></div></main>' }),
+    );
     await page.getByRole('button', { name: 'Beraten lassen' }).waitFor();
     await page.waitForLoadState('networkidle');
     expect(await widgetState(page)).toEqual({ hosts: 2, forms: 2, launchers: 1 });
@@ -87,7 +111,13 @@ describe.skipIf(missing)('embedding the widget', () => {
   });
 
   it('keeps the inline form and what was typed across SPA route changes, without mounting twice', async () => {
-    const { page } = await visit('/spa', hostHtml(stack.api, { attrs: 'data-position="none"', body: '<main id="app"><div id="c" data-beraten-lassen></div></main>' }));
+    const { page } = await visit(
+      '/spa',
+      hostHtml(stack.api, {
+        attrs: 'data-position="none"',
+        body: '<main id="app"><div id="c" data-beraten-lassen></div></main>',
+      }),
+    );
     const app = page.locator('#app');
     const name = app.getByLabel('Name');
     await name.fill('Sina SPA');
@@ -139,18 +169,45 @@ describe.skipIf(missing)('embedding the widget', () => {
     await expect(dialog.getByLabel('Thema').inputValue()).resolves.toBe('Schulung');
     await dialog.getByRole('button', { name: 'Anfrage senden' }).click();
     await dialog.getByText('Vielen Dank!').waitFor();
-    await page.evaluate(() => (window as unknown as { BeratenLassen: (...a: unknown[]) => void }).BeratenLassen('close'));
+    await page.evaluate(() =>
+      (window as unknown as { BeratenLassen: (...a: unknown[]) => void }).BeratenLassen('close'),
+    );
     await expect(dialog.count()).resolves.toBe(0);
-    await page.evaluate(() => (window as unknown as { BeratenLassen: (...a: unknown[]) => void }).BeratenLassen('explode'));
-    await page.evaluate(() => (window as unknown as { BeratenLassen: (...a: unknown[]) => void }).BeratenLassen('set', { label: 'Jetzt anfragen', lang: 'en' }));
+    await page.evaluate(() =>
+      (window as unknown as { BeratenLassen: (...a: unknown[]) => void }).BeratenLassen('explode'),
+    );
+    await page.evaluate(() =>
+      (window as unknown as { BeratenLassen: (...a: unknown[]) => void }).BeratenLassen('set', {
+        label: 'Jetzt anfragen',
+        lang: 'en',
+      }),
+    );
     await page.getByRole('button', { name: 'Jetzt anfragen' }).click();
     await page.getByRole('dialog', { name: 'Jetzt anfragen' }).getByRole('button', { name: 'Send inquiry' }).waitFor();
     const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
-    expect(seen).toEqual(['event:open', 'on:open:Schulung', 'event:submit', 'event:success', 'on:close', 'event:open', 'on:open:undefined']);
-    const layer = await page.evaluate(() => (window as unknown as { dataLayer: { event: string }[] }).dataLayer.map((e) => e.event));
-    expect(layer).toEqual(['beraten-lassen:open', 'beraten-lassen:submit', 'beraten-lassen:success', 'beraten-lassen:close', 'beraten-lassen:open']);
+    expect(seen).toEqual([
+      'event:open',
+      'on:open:Schulung',
+      'event:submit',
+      'event:success',
+      'on:close',
+      'event:open',
+      'on:open:undefined',
+    ]);
+    const layer = await page.evaluate(() =>
+      (window as unknown as { dataLayer: { event: string }[] }).dataLayer.map((e) => e.event),
+    );
+    expect(layer).toEqual([
+      'beraten-lassen:open',
+      'beraten-lassen:submit',
+      'beraten-lassen:success',
+      'beraten-lassen:close',
+      'beraten-lassen:open',
+    ]);
     // No visitor data goes into the analytics layer.
-    expect(JSON.stringify(await page.evaluate(() => (window as unknown as { dataLayer: unknown[] }).dataLayer))).not.toContain('queue@example.de');
+    expect(
+      JSON.stringify(await page.evaluate(() => (window as unknown as { dataLayer: unknown[] }).dataLayer)),
+    ).not.toContain('queue@example.de');
     expect(warnings.some((w) => w.includes('a bug in the host page'))).toBe(true);
     expect(warnings.some((w) => w.includes('unknown command "explode"'))).toBe(true);
     expect(warnings.filter((w) => w.startsWith('pageerror'))).toEqual([]);
@@ -159,7 +216,12 @@ describe.skipIf(missing)('embedding the widget', () => {
 
   it('asks for consent when configured, keeps the marketing opt-in separate and unticked, then redirects', async () => {
     const thanks = stack.page('/danke', { html: '<!doctype html><title>Danke</title><h1>Danke</h1>' });
-    const { page } = await visit('/einwilligung', hostHtml(stack.api, { attrs: 'data-consent="required" data-consent-version="2026-11" data-marketing="on" data-success-url="/danke"' }));
+    const { page } = await visit(
+      '/einwilligung',
+      hostHtml(stack.api, {
+        attrs: 'data-consent="required" data-consent-version="2026-11" data-marketing="on" data-success-url="/danke"',
+      }),
+    );
     await page.getByRole('button', { name: 'Beraten lassen' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Name').fill('Conny Consent');
@@ -168,7 +230,9 @@ describe.skipIf(missing)('embedding the widget', () => {
     await expect(dialog.getByRole('checkbox', { name: /Neuigkeiten/ }).isChecked()).resolves.toBe(false);
     await dialog.getByRole('button', { name: 'Anfrage senden' }).click();
     await dialog.getByText('Bitte stimmen Sie zu, damit wir Ihre Anfrage bearbeiten können.').waitFor();
-    await expect(dialog.getByRole('checkbox', { name: /einverstanden/ }).getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(dialog.getByRole('checkbox', { name: /einverstanden/ }).getAttribute('aria-invalid')).resolves.toBe(
+      'true',
+    );
     expect((await stack.leads()).some((l) => l.name === 'Conny Consent')).toBe(false);
     await dialog.getByRole('checkbox', { name: /einverstanden/ }).check();
     await dialog.getByRole('button', { name: 'Anfrage senden' }).click();
@@ -179,7 +243,10 @@ describe.skipIf(missing)('embedding the widget', () => {
   });
 
   it('shows nothing and says why when data-privacy-url is missing', async () => {
-    const html = hostHtml(stack.api, { body: '<main><div data-beraten-lassen></div></main>' }).replace('data-privacy-url="/datenschutz"', '');
+    const html = hostHtml(stack.api, { body: '<main><div data-beraten-lassen></div></main>' }).replace(
+      'data-privacy-url="/datenschutz"',
+      '',
+    );
     const { page, warnings } = await visit('/ohne-datenschutz', html);
     await expect.poll(() => warnings.length).toBeGreaterThan(0);
     expect(warnings[0]).toContain('data-privacy-url');

@@ -18,18 +18,44 @@ const errorLine = (id: string) => h('p', { id: `${id}-e`, class: 'e', 'aria-live
 function build(inq: Inquiry, topics: string[]): HTMLElement {
   const { cfg } = inq;
   const text = TEXT[cfg.lang];
-  if (inq.status == 'done') return h('div', { class: 'k', role: 'status', tabindex: -1 }, h('h3', {}, text.thanks), h('p', {}, text.thanksText));
+  if (inq.status == 'done')
+    return h(
+      'div',
+      { class: 'k', role: 'status', tabindex: -1 },
+      h('h3', {}, text.thanks),
+      h('p', {}, text.thanksText),
+    );
   const field = ([name, type, auto]: (typeof INPUTS)[number]) => {
     const id = `bl-${name}`;
     const required = 'required' in LEAD_FIELDS[name];
-    const props = { id, name, required, 'aria-describedby': `${id}-e`, onInput: (e: Event) => inq.set(name, (e.target as HTMLInputElement).value) };
+    const props = {
+      id,
+      name,
+      required,
+      'aria-describedby': `${id}-e`,
+      onInput: (e: Event) => inq.set(name, (e.target as HTMLInputElement).value),
+    };
     const control =
       name == 'topic'
-        ? h('select', props, h('option', { value: '' }, text.choose), topics.map((t) => h('option', { value: t }, t)))
+        ? h(
+            'select',
+            props,
+            h('option', { value: '' }, text.choose),
+            topics.map((t) => h('option', { value: t }, t)),
+          )
         : type
           ? h('input', { ...props, type, autocomplete: auto })
           : h('textarea', { ...props, rows: 5 });
-    return (name != 'topic' || topics.length > 0) && h('div', { class: 'f' }, h('label', { for: id }, text[name], required && h('span', { 'aria-hidden': 'true' }, ' *')), control, errorLine(id));
+    return (
+      (name != 'topic' || topics.length > 0) &&
+      h(
+        'div',
+        { class: 'f' },
+        h('label', { for: id }, text[name], required && h('span', { 'aria-hidden': 'true' }, ' *')),
+        control,
+        errorLine(id),
+      )
+    );
   };
   const check = (name: 'consent' | 'marketing') =>
     cfg[name] &&
@@ -39,7 +65,14 @@ function build(inq: Inquiry, topics: string[]): HTMLElement {
       h(
         'label',
         { class: 'c' },
-        h('input', { type: 'checkbox', name, id: `bl-${name}`, required: name == 'consent', 'aria-describedby': `bl-${name}-e`, onChange: (e: Event) => inq.set(name, (e.target as HTMLInputElement).checked) }),
+        h('input', {
+          type: 'checkbox',
+          name,
+          id: `bl-${name}`,
+          required: name == 'consent',
+          'aria-describedby': `bl-${name}-e`,
+          onChange: (e: Event) => inq.set(name, (e.target as HTMLInputElement).checked),
+        }),
         h('span', {}, text[name]),
       ),
       errorLine(`bl-${name}`),
@@ -52,9 +85,28 @@ function build(inq: Inquiry, topics: string[]): HTMLElement {
     check('consent'),
     check('marketing'),
     // Honeypot: invisible and unreachable for people, filled in by naive bots.
-    h('div', { class: 'z', 'aria-hidden': 'true' }, h('label', {}, 'Website', h('input', { name: 'website', tabindex: -1, autocomplete: 'off', onInput: (e: Event) => inq.set('website', (e.target as HTMLInputElement).value) }))),
+    h(
+      'div',
+      { class: 'z', 'aria-hidden': 'true' },
+      h(
+        'label',
+        {},
+        'Website',
+        h('input', {
+          name: 'website',
+          tabindex: -1,
+          autocomplete: 'off',
+          onInput: (e: Event) => inq.set('website', (e.target as HTMLInputElement).value),
+        }),
+      ),
+    ),
     h('p', { id: 'bl-', class: 'e', role: 'alert' }),
-    h('div', { class: 's' }, h('button', { type: 'submit', class: 'p' }), h('a', { href: cfg.privacyUrl, target: '_blank', rel: 'noopener' }, text.privacy)),
+    h(
+      'div',
+      { class: 's' },
+      h('button', { type: 'submit', class: 'p' }),
+      h('a', { href: cfg.privacyUrl, target: '_blank', rel: 'noopener' }, text.privacy),
+    ),
   );
 }
 
@@ -80,7 +132,8 @@ export function formView(slot: HTMLElement, inq: Inquiry): (focus?: string) => v
       if (line && line.textContent != error) line.textContent = error;
     }
     const button = slot.querySelector('button');
-    if (button) button.textContent = inq.status == 'sending' ? text.sending : inq.status == 'failed' ? text.retry : text.send;
+    if (button)
+      button.textContent = inq.status == 'sending' ? text.sending : inq.status == 'failed' ? text.retry : text.send;
     if (focus) slot.querySelector<HTMLElement>(focus)?.focus();
   };
 }

@@ -1,7 +1,7 @@
-import type { ConsoleMessage, Page } from 'playwright-core';
+import type { ConsoleMessage } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchBrowser, type Browser } from './testing/browser.ts';
-import { hostHtml, startStack, strictCsp, type Stack } from './testing/stack.ts';
+import { type Browser, chromiumMissing, launchBrowser } from './testing/browser.ts';
+import { hostHtml, type Stack, startStack, strictCsp } from './testing/stack.ts';
 
 const missing = chromiumMissing();
 
@@ -36,17 +36,26 @@ describe.skipIf(missing)('widget on a hostile host page under a strict CSP', () 
 
   async function load(path: string, hostile: boolean) {
     const url = stack.page(path, {
-      html: hostHtml(stack.api, { head: hostile ? '<link rel="stylesheet" href="/hostile.css">' : '', body: '<main></main>' }),
+      html: hostHtml(stack.api, {
+        head: hostile ? '<link rel="stylesheet" href="/hostile.css">' : '',
+        body: '<main></main>',
+      }),
       headers: hostile ? { 'Content-Security-Policy': strictCsp(stack.api) } : {},
     });
     const page = await browser.context.newPage();
     const messages: string[] = [];
-    page.on('console', (m: ConsoleMessage) => void (['warning', 'error'].includes(m.type()) && messages.push(`${m.type()}: ${m.text()}`)));
+    page.on(
+      'console',
+      (m: ConsoleMessage) =>
+        void (['warning', 'error'].includes(m.type()) && messages.push(`${m.type()}: ${m.text()}`)),
+    );
     page.on('pageerror', (e) => messages.push(`pageerror: ${e.message}`));
     await page.addInitScript(() => {
       const w = window as unknown as { violations: string[] };
       w.violations = [];
-      document.addEventListener('securitypolicyviolation', (e) => w.violations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        w.violations.push(`${e.effectiveDirective} ${e.blockedURI}`),
+      );
     });
     await page.goto(url);
     const launcher = page.getByRole('button', { name: 'Beraten lassen' });
@@ -85,7 +94,9 @@ describe.skipIf(missing)('widget on a hostile host page under a strict CSP', () 
 
   it('leaves the host page’s own styles alone', async () => {
     const url = stack.page('/nachbarn', {
-      html: hostHtml(stack.api, { body: '<main><h2 id="own">Eigene Überschrift</h2><button id="b">Eigener Knopf</button><div data-beraten-lassen></div></main>' }),
+      html: hostHtml(stack.api, {
+        body: '<main><h2 id="own">Eigene Überschrift</h2><button id="b">Eigener Knopf</button><div data-beraten-lassen></div></main>',
+      }),
     });
     const page = await browser.context.newPage();
     const styleOf = () =>
@@ -100,12 +111,16 @@ describe.skipIf(missing)('widget on a hostile host page under a strict CSP', () 
     await page.getByRole('button', { name: 'Beraten lassen' }).waitFor();
     await page.getByLabel('Name').first().waitFor();
     const after = await styleOf();
-    await page.evaluate(() => document.querySelectorAll('script').forEach((s) => s.remove()));
+    await page.evaluate(() => {
+      for (const s of document.querySelectorAll('script')) s.remove();
+    });
     expect(await page.evaluate(() => document.styleSheets.length)).toBe(before);
     expect(await page.evaluate(() => document.adoptedStyleSheets.length)).toBe(0);
     // The same page without the widget computes the same styles for its own elements.
     const bare = await browser.context.newPage();
-    await bare.setContent('<main><h2 id="own">Eigene Überschrift</h2><button id="b">Eigener Knopf</button><div></div></main>');
+    await bare.setContent(
+      '<main><h2 id="own">Eigene Überschrift</h2><button id="b">Eigener Knopf</button><div></div></main>',
+    );
     const without = await bare.evaluate(() =>
       ['own', 'b'].map((id) => {
         const s = getComputedStyle(document.getElementById(id)!);
@@ -125,7 +140,9 @@ describe.skipIf(missing)('widget on a hostile host page under a strict CSP', () 
     await page.addInitScript(() => {
       const w = window as unknown as { violations: string[] };
       w.violations = [];
-      document.addEventListener('securitypolicyviolation', (e) => w.violations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        w.violations.push(`${e.effectiveDirective} ${e.blockedURI}`),
+      );
     });
     const res = await page.goto(`${stack.api}/`);
     expect(res?.headers()['content-security-policy']).toContain("require-trusted-types-for 'script'");
@@ -133,10 +150,20 @@ describe.skipIf(missing)('widget on a hostile host page under a strict CSP', () 
     await page.getByRole('button', { name: 'Zu Dokumenten-KI beraten lassen' }).click();
     const dialog = page.getByRole('dialog');
     await expect(dialog.getByLabel('Thema').inputValue()).resolves.toBe('Dokumenten-KI');
-    await expect(dialog.getByLabel('Thema').locator('option').allTextContents()).resolves.toEqual(['Bitte wählen', 'KI-Strategie', 'Dokumenten-KI', 'Schulung', 'Sonstiges']);
+    await expect(dialog.getByLabel('Thema').locator('option').allTextContents()).resolves.toEqual([
+      'Bitte wählen',
+      'KI-Strategie',
+      'Dokumenten-KI',
+      'Schulung',
+      'Sonstiges',
+    ]);
     await dialog.getByLabel('Name').fill('Demo');
     await page.keyboard.press('Escape');
-    await expect(page.getByRole('button', { name: 'Zu Dokumenten-KI beraten lassen' }).evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await expect(
+      page
+        .getByRole('button', { name: 'Zu Dokumenten-KI beraten lassen' })
+        .evaluate((el) => el === document.activeElement),
+    ).resolves.toBe(true);
     expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
     expect(messages).toEqual([]);
     await page.close();

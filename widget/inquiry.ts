@@ -1,8 +1,8 @@
-import { FIELD_NAMES, checkField, message, type LeadField } from '../shared/lead-spec.ts';
+import { checkField, FIELD_NAMES, type LeadField, message } from '../shared/lead-spec.ts';
 import { attribution } from './attribution.ts';
 import type { WidgetConfig } from './config.ts';
 import { TEXT } from './strings.ts';
-import { fetchProof, newKey, postLead, type SpamProof } from './transport.ts';
+import { fetchProof, type LeadAnswer, newKey, postLead, type SpamProof } from './transport.ts';
 
 export type Status = 'idle' | 'sending' | 'failed' | 'done';
 export type Values = Record<LeadField | 'website', string>;
@@ -33,7 +33,17 @@ export class Inquiry {
   prime = () => (this.proof ??= fetchProof(this.cfg.api));
 
   reset() {
-    Object.assign(this, { values: blank(), consent: false, marketing: false, errors: {}, status: 'idle', key: '', sent: '', proof: undefined, source: undefined });
+    Object.assign(this, {
+      values: blank(),
+      consent: false,
+      marketing: false,
+      errors: {},
+      status: 'idle',
+      key: '',
+      sent: '',
+      proof: undefined,
+      source: undefined,
+    });
   }
 
   set(field: string, value: string | boolean) {
@@ -76,7 +86,7 @@ export class Inquiry {
     const json = JSON.stringify(body);
     // The same inquiry keeps its key across retries; an edited one is a new request and gets a new key.
     if (json != this.sent) [this.sent, this.key] = [json, newKey()];
-    let answer;
+    let answer: LeadAnswer;
     try {
       answer = await postLead(cfg.api, this.key, json);
     } catch {
@@ -94,7 +104,10 @@ export class Inquiry {
       const field = [...FIELD_NAMES, 'consent'].includes(issue.path) ? issue.path : '';
       this.errors[field] ||= issue.message;
     }
-    this.fail(this.errors[''] || (status == 422 && data.issues ? text.fix : text.failed), { status, error: data.error });
+    this.fail(this.errors[''] || (status == 422 && data.issues ? text.fix : text.failed), {
+      status,
+      error: data.error,
+    });
   };
 
   private fail(error: string, detail: Record<string, unknown>) {

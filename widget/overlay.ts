@@ -19,7 +19,12 @@ function wrapTab(e: KeyboardEvent, dialog: HTMLElement) {
 export function overlay(cfg: WidgetConfig, slot: HTMLElement, open: (e: Event) => void, onClose: () => void) {
   const dialog = h(
     'dialog',
-    { class: 'g', 'aria-labelledby': 'bl-t', onClose, onKeydown: (e: KeyboardEvent) => e.key == 'Tab' && wrapTab(e, dialog) },
+    {
+      class: 'g',
+      'aria-labelledby': 'bl-t',
+      onClose,
+      onKeydown: (e: KeyboardEvent) => e.key == 'Tab' && wrapTab(e, dialog),
+    },
     h(
       'div',
       { class: 'b' },
@@ -27,7 +32,11 @@ export function overlay(cfg: WidgetConfig, slot: HTMLElement, open: (e: Event) =
         'div',
         { class: 't' },
         h('h2', { id: 'bl-t' }, cfg.label),
-        h('button', { type: 'button', class: 'x', 'aria-label': TEXT[cfg.lang].close, onClick: () => dialog.close() }, '×'),
+        h(
+          'button',
+          { type: 'button', class: 'x', 'aria-label': TEXT[cfg.lang].close, onClick: () => dialog.close() },
+          '×',
+        ),
       ),
       slot,
     ),
@@ -35,7 +44,8 @@ export function overlay(cfg: WidgetConfig, slot: HTMLElement, open: (e: Event) =
   const root = h(
     'div',
     { class: themeClass(cfg.theme) },
-    cfg.position != 'none' && h('button', { type: 'button', class: 'p l', 'aria-haspopup': 'dialog', onClick: open }, cfg.label),
+    cfg.position != 'none' &&
+      h('button', { type: 'button', class: 'p l', 'aria-haspopup': 'dialog', onClick: open }, cfg.label),
     dialog,
   );
   return { root, dialog };

@@ -31,6 +31,8 @@ describe('the built widget', () => {
 
   it('needs no eval, no Function constructor and no HTML parsing, so strict CSP and Trusted Types hold', () => {
     const text = code.toString();
-    expect(text).not.toMatch(/\beval\(|new Function|Function\(|innerHTML|outerHTML|insertAdjacentHTML|document\.write|setTimeout\(["'`]/);
+    expect(text).not.toMatch(
+      /\beval\(|new Function|Function\(|innerHTML|outerHTML|insertAdjacentHTML|document\.write|setTimeout\(["'`]/,
+    );
   });
 });

@@ -51,7 +51,8 @@ export function adoptStyles(root: ShadowRoot): void {
 /** A shadow host immune to host-page CSS: inline !important beats even `* { all: unset !important }`. */
 export function createHost(parent: Node, style: Record<string, string>): { host: HTMLElement; mount: HTMLElement } {
   const host = document.createElement('beraten-lassen');
-  for (const [name, value] of Object.entries({ all: 'initial', display: 'block', ...style })) host.style.setProperty(name, value, 'important');
+  for (const [name, value] of Object.entries({ all: 'initial', display: 'block', ...style }))
+    host.style.setProperty(name, value, 'important');
   const root = host.attachShadow({ mode: 'open' });
   adoptStyles(root);
   const mount = document.createElement('div');

@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchBrowser, type Browser } from './testing/browser.ts';
 import { systemClock } from '../server/clock.ts';
-import { hostHtml, startStack, strictCsp, type Stack } from './testing/stack.ts';
+import { type Browser, chromiumMissing, launchBrowser } from './testing/browser.ts';
+import { hostHtml, type Stack, startStack, strictCsp } from './testing/stack.ts';
 
 const missing = chromiumMissing();
 
@@ -22,7 +22,10 @@ describe.skipIf(missing)('widget submits a lead from another origin', () => {
 
   async function openPage(path: string, attrs = ''): Promise<Page> {
     const url = stack.page(path, {
-      html: hostHtml(stack.api, { attrs: `data-topics="KI-Strategie,Schulung" ${attrs}`, body: '<main><button id="cta" data-beraten-lassen-open="Schulung">Schulung anfragen</button></main>' }),
+      html: hostHtml(stack.api, {
+        attrs: `data-topics="KI-Strategie,Schulung" ${attrs}`,
+        body: '<main><button id="cta" data-beraten-lassen-open="Schulung">Schulung anfragen</button></main>',
+      }),
       headers: { 'Content-Security-Policy': strictCsp(stack.api) },
     });
     const page = await browser.context.newPage();
@@ -50,7 +53,13 @@ describe.skipIf(missing)('widget submits a lead from another origin', () => {
 
     const leads = await stack.leads();
     expect(leads).toHaveLength(1);
-    expect(leads[0]).toMatchObject({ name: 'Jana Beispiel', email: 'jana@example.de', topic: 'Schulung', locale: 'de', status: 'new' });
+    expect(leads[0]).toMatchObject({
+      name: 'Jana Beispiel',
+      email: 'jana@example.de',
+      topic: 'Schulung',
+      locale: 'de',
+      status: 'new',
+    });
     const source = JSON.parse(leads[0].source ?? '{}');
     expect(source).toMatchObject({ utm_source: 'newsletter', utm_campaign: 'herbst' });
     expect(source.url).toBe(`${stack.host}/kontakt?utm_source=newsletter&utm_campaign=herbst`);
@@ -71,9 +80,15 @@ describe.skipIf(missing)('widget submits a lead from another origin', () => {
     const email = page.getByLabel('E-Mail');
     await expect(email.getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(page.getByText('Bitte geben Sie eine gültige E-Mail-Adresse an.').isVisible()).resolves.toBe(true);
-    const described = await email.evaluate((el) => el.getRootNode() && (el.getRootNode() as ShadowRoot).getElementById(el.getAttribute('aria-describedby')!)?.textContent);
+    const described = await email.evaluate(
+      (el) =>
+        el.getRootNode() &&
+        (el.getRootNode() as ShadowRoot).getElementById(el.getAttribute('aria-describedby')!)?.textContent,
+    );
     expect(described).toBe('Bitte geben Sie eine gültige E-Mail-Adresse an.');
-    await expect(page.getByLabel('Name').evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).resolves.toBe(true);
+    await expect(
+      page.getByLabel('Name').evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement),
+    ).resolves.toBe(true);
     expect(posts).toBe(0);
     await page.close();
   });
@@ -100,7 +115,9 @@ describe.skipIf(missing)('widget submits a lead from another origin', () => {
     await send.click();
     await page.getByText('Keine Verbindung zum Server').waitFor();
     await expect(page.getByLabel('Name').inputValue()).resolves.toBe('Netz Test');
-    await expect(page.getByLabel('Ihre Nachricht').inputValue()).resolves.toBe('Wir möchten Rechnungen automatisch auslesen.');
+    await expect(page.getByLabel('Ihre Nachricht').inputValue()).resolves.toBe(
+      'Wir möchten Rechnungen automatisch auslesen.',
+    );
     await expect(send.textContent()).resolves.toBe('Erneut senden');
     await send.click();
     await page.getByText('Keine Verbindung zum Server').waitFor();
@@ -168,8 +185,11 @@ describe.skipIf(missing)('widget and the time trap', () => {
     await stack?.close();
   });
 
-  it('waits out the minimum fill time for a prefilled form sent at once, so the lead is a person\'s and is mailed', async () => {
-    const url = stack.page('/vorausgefuellt', { html: hostHtml(stack.api), headers: { 'Content-Security-Policy': strictCsp(stack.api) } });
+  it("waits out the minimum fill time for a prefilled form sent at once, so the lead is a person's and is mailed", async () => {
+    const url = stack.page('/vorausgefuellt', {
+      html: hostHtml(stack.api),
+      headers: { 'Content-Security-Policy': strictCsp(stack.api) },
+    });
     const page = await browser.context.newPage();
     await page.goto(url);
     await page.getByRole('button', { name: 'Beraten lassen' }).waitFor();

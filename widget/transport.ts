@@ -27,7 +27,10 @@ export async function fetchProof(api: string): Promise<SpamProof> {
 
 /** A fresh Idempotency-Key; randomUUID needs a secure context, getRandomValues does not. */
 export function newKey(): string {
-  return crypto.randomUUID?.() ?? Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return (
+    crypto.randomUUID?.() ??
+    Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
+  );
 }
 
 export interface LeadAnswer {

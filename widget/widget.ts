@@ -31,8 +31,16 @@ export function start(script: HTMLScriptElement | null) {
   api.loaded = true;
   w.BeratenLassen = api;
 
-  const cfg: WidgetConfig = readConfig((name) => script?.dataset[name], script?.src ?? '', location.href, document.documentElement.lang);
-  if (!cfg.privacyUrl) return warn('data-privacy-url is missing or not an http(s) URL; add it to the script tag. Until then the widget shows nothing.');
+  const cfg: WidgetConfig = readConfig(
+    (name) => script?.dataset[name],
+    script?.src ?? '',
+    location.href,
+    document.documentElement.lang,
+  );
+  if (!cfg.privacyUrl)
+    return warn(
+      'data-privacy-url is missing or not an http(s) URL; add it to the script tag. Until then the widget shows nothing.',
+    );
 
   const handlers: Record<string, ((detail: unknown) => void)[]> = {};
   const emit = (event: string, detail: Record<string, unknown>) => {
@@ -43,7 +51,14 @@ export function start(script: HTMLScriptElement | null) {
 
   const view = (parent: Node, style: Record<string, string>): View => {
     const v = { ...createHost(parent, style), slot: h('div') } as View;
-    const draw = formView(v.slot, (v.inq = new Inquiry(cfg, safe((focus?: string) => draw(focus)), emit)));
+    const draw = formView(
+      v.slot,
+      (v.inq = new Inquiry(
+        cfg,
+        safe((focus?: string) => draw(focus)),
+        emit,
+      )),
+    );
     return v;
   };
   const paint = (v: View, root: HTMLElement) => {
@@ -59,7 +74,12 @@ export function start(script: HTMLScriptElement | null) {
     const style = main.host.style;
     if (cfg.color) style.setProperty('--bl-accent', cfg.color);
     if (cfg.position != 'none') {
-      for (const [name, value] of Object.entries({ position: 'fixed', 'z-index': '2147483647', bottom: '20px', [cfg.position == 'bottom-left' ? 'left' : 'right']: '20px' }))
+      for (const [name, value] of Object.entries({
+        position: 'fixed',
+        'z-index': '2147483647',
+        bottom: '20px',
+        [cfg.position == 'bottom-left' ? 'left' : 'right']: '20px',
+      }))
         style.setProperty(name, value, 'important');
     }
     const built = overlay(cfg, main.slot, (e) => open({}, e.currentTarget as HTMLElement), safe(closed));
@@ -101,7 +121,8 @@ export function start(script: HTMLScriptElement | null) {
     const opts = (arg ?? {}) as Record<string, unknown>;
     if (cmd == 'open') open(opts, null);
     else if (cmd == 'close') dialog.close();
-    else if (cmd == 'on' && typeof fn == 'function') (handlers[arg as string] ??= []).push(fn as (detail: unknown) => void);
+    else if (cmd == 'on' && typeof fn == 'function')
+      (handlers[arg as string] ??= []).push(fn as (detail: unknown) => void);
     else if (cmd == 'set') {
       for (const key in opts) if (key in cfg) (cfg as unknown as Record<string, unknown>)[key] = opts[key];
       drawMain();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config.ts';
-import { makeHarness, type Harness } from '../testing/app-harness.ts';
+import { type Harness, makeHarness } from '../testing/app-harness.ts';
 import { admin, adminHarness, TOKEN } from './test-helpers.ts';
 
 describe('admin auth', () => {
@@ -21,7 +21,10 @@ describe('admin auth', () => {
     expect(res.status).toBe(401);
     expect(res.headers.get('WWW-Authenticate')).toMatch(/^Bearer realm="admin"/);
     expect(res.headers.get('Cache-Control')).toBe('no-store');
-    expect(await res.json()).toMatchObject({ error: 'unauthorized', message: expect.stringContaining('Authorization: Bearer') });
+    expect(await res.json()).toMatchObject({
+      error: 'unauthorized',
+      message: expect.stringContaining('Authorization: Bearer'),
+    });
   });
 
   it.each([
@@ -47,7 +50,10 @@ describe('admin auth', () => {
   it.each(['token', 'access_token', 'foo'])('refuses the token in the query string as ?%s=', async (param) => {
     const res = await admin(h, `/leads?${param}=${TOKEN}`);
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: 'token_in_url', message: expect.stringContaining('never in the URL') });
+    expect(await res.json()).toMatchObject({
+      error: 'token_in_url',
+      message: expect.stringContaining('never in the URL'),
+    });
   });
 
   it('refuses ?token= even without a header', async () => {

@@ -5,7 +5,16 @@ import { HTTPException } from 'hono/http-exception';
 import { fail } from '../errors.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
-const QUERY_TOKEN_NAMES = new Set(['token', 'access_token', 'auth', 'authorization', 'bearer', 'api_key', 'apikey', 'key']);
+const QUERY_TOKEN_NAMES = new Set([
+  'token',
+  'access_token',
+  'auth',
+  'authorization',
+  'bearer',
+  'api_key',
+  'apikey',
+  'key',
+]);
 
 /**
  * Guards /api/admin: answers are never cached, the API is 404 without ADMIN_TOKEN, a token in the URL is refused
@@ -25,8 +34,14 @@ export function adminGuard(token: string | undefined): MiddlewareHandler[] {
   const expected = digest(token);
   const refuseQueryToken: MiddlewareHandler = async (c, next) => {
     for (const [name, values] of Object.entries(c.req.queries())) {
-      const leaked = QUERY_TOKEN_NAMES.has(name.toLowerCase()) || values.some((v) => timingSafeEqual(digest(v), expected));
-      if (leaked) throw fail(400, 'Send the admin token only in the Authorization: Bearer header, never in the URL.', 'token_in_url');
+      const leaked =
+        QUERY_TOKEN_NAMES.has(name.toLowerCase()) || values.some((v) => timingSafeEqual(digest(v), expected));
+      if (leaked)
+        throw fail(
+          400,
+          'Send the admin token only in the Authorization: Bearer header, never in the URL.',
+          'token_in_url',
+        );
     }
     await next();
   };
@@ -37,7 +52,10 @@ export function adminGuard(token: string | undefined): MiddlewareHandler[] {
       await check(c, async () => {});
     } catch (err) {
       if (!(err instanceof HTTPException)) throw err;
-      const hint = err.status === 400 ? 'Malformed Authorization header; send Authorization: Bearer <ADMIN_TOKEN>.' : 'Send Authorization: Bearer <ADMIN_TOKEN>.';
+      const hint =
+        err.status === 400
+          ? 'Malformed Authorization header; send Authorization: Bearer <ADMIN_TOKEN>.'
+          : 'Send Authorization: Bearer <ADMIN_TOKEN>.';
       throw new HTTPException(err.status, { message: hint, res: err.getResponse() });
     }
     await next();

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { AppDeps } from '../app.ts';
 import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
@@ -37,7 +37,8 @@ export async function eraseLeadsIn(trx: Kysely<Database>, tables: LinkedTables, 
   for (let i = 0; i < leadIds.length; i += BATCH) {
     const ids = leadIds.slice(i, i + BATCH);
     const jobIds = (await trx.selectFrom('jobs').select('id').where('lead_id', 'in', ids).execute()).map((j) => j.id);
-    for (let k = 0; k < jobIds.length; k += BATCH) for (const t of tables.byJob) await del(t, 'job_id', jobIds.slice(k, k + BATCH));
+    for (let k = 0; k < jobIds.length; k += BATCH)
+      for (const t of tables.byJob) await del(t, 'job_id', jobIds.slice(k, k + BATCH));
     for (const t of tables.byLead) await del(t, 'lead_id', ids);
     await del('jobs', 'lead_id', ids);
     await del('leads', 'id', ids);

@@ -11,8 +11,21 @@ describeEachDb('admin export', (dialect) => {
   let h: Harness;
   beforeAll(async () => {
     h = await adminHarness(dialect);
-    await seedLead(h, { name: 'Jürgen Größe', email: 'juergen@example.de', company: '=HYPERLINK("http://evil.example","klick")', phone: '+49 30 1234', message: 'Zeile eins\nZeile "zwei"; mit Komma, Semikolon', source: { utm_source: 'newsletter' } });
-    await seedLead(h, { name: '@SUM(A1:A9)', email: 'b@example.de', topic: '-1+1', message: '\tTab vorne', status: 'spam' });
+    await seedLead(h, {
+      name: 'Jürgen Größe',
+      email: 'juergen@example.de',
+      company: '=HYPERLINK("http://evil.example","klick")',
+      phone: '+49 30 1234',
+      message: 'Zeile eins\nZeile "zwei"; mit Komma, Semikolon',
+      source: { utm_source: 'newsletter' },
+    });
+    await seedLead(h, {
+      name: '@SUM(A1:A9)',
+      email: 'b@example.de',
+      topic: '-1+1',
+      message: '\tTab vorne',
+      status: 'spam',
+    });
   });
   afterAll(() => h.close());
 
@@ -48,15 +61,27 @@ describeEachDb('admin export', (dialect) => {
 
   it('applies the list filters', async () => {
     const text = await utf8(await admin(h, '/leads/export?status=spam'));
-    expect((parse(text, { bom: true, columns: true }) as { name: string }[]).map((r) => r.name)).toEqual(["'@SUM(A1:A9)"]);
+    expect((parse(text, { bom: true, columns: true }) as { name: string }[]).map((r) => r.name)).toEqual([
+      "'@SUM(A1:A9)",
+    ]);
   });
 
   it('streams NDJSON with raw values, one lead a line', async () => {
     const res = await admin(h, '/leads/export?format=ndjson&q=j%C3%BCrgen');
     expect(res.headers.get('Content-Type')).toMatch(/^application\/x-ndjson/);
     expect(res.headers.get('Content-Disposition')).toContain('leads-2026-11-28.ndjson');
-    const lines = (await utf8(res)).trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines).toEqual([expect.objectContaining({ name: 'Jürgen Größe', company: '=HYPERLINK("http://evil.example","klick")', attribution: { utm_source: 'newsletter' }, mailState: 'pending' })]);
+    const lines = (await utf8(res))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      expect.objectContaining({
+        name: 'Jürgen Größe',
+        company: '=HYPERLINK("http://evil.example","klick")',
+        attribution: { utm_source: 'newsletter' },
+        mailState: 'pending',
+      }),
+    ]);
   });
 
   it('is not mistaken for a lead id, and refuses an unknown format', async () => {

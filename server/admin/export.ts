@@ -1,16 +1,40 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app.ts';
-import { afterCursor, filterWhere, type Cursor } from './filters.ts';
-import { mailSummaries, toAdminLead } from './lead-queries.ts';
 import { BOM, csvRow } from './csv.ts';
+import { afterCursor, type Cursor, filterWhere } from './filters.ts';
+import { mailSummaries, toAdminLead } from './lead-queries.ts';
 import { ExportQuerySchema } from './schemas.ts';
 import { parseQuery } from './validate.ts';
 
 const BATCH = 200;
-const SOURCE_COLUMNS = ['url', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const;
+const SOURCE_COLUMNS = [
+  'url',
+  'referrer',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+] as const;
 export const CSV_COLUMNS = [
-  'id', 'created_at', 'updated_at', 'status', 'name', 'email', 'company', 'phone', 'topic', 'message', 'locale',
-  'consent', 'consent_version', 'marketing', 'note', 'assignee', 'mail_state', ...SOURCE_COLUMNS,
+  'id',
+  'created_at',
+  'updated_at',
+  'status',
+  'name',
+  'email',
+  'company',
+  'phone',
+  'topic',
+  'message',
+  'locale',
+  'consent',
+  'consent_version',
+  'marketing',
+  'note',
+  'assignee',
+  'mail_state',
+  ...SOURCE_COLUMNS,
 ] as const;
 
 function source(text: string | null): Record<string, string> {
@@ -44,10 +68,14 @@ export function exportRoutes(deps: AppDeps) {
         if (done) return controller.close();
         let query = db.selectFrom('leads').selectAll().where(filterWhere(deps.db, filters));
         if (cursor) query = query.where(afterCursor(cursor));
-        let rows, mail;
+        let rows: Awaited<ReturnType<typeof query.execute>>;
+        let mail: Awaited<ReturnType<typeof mailSummaries>>;
         try {
           rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(BATCH).execute();
-          mail = await mailSummaries(db, rows.map((r) => r.id));
+          mail = await mailSummaries(
+            db,
+            rows.map((r) => r.id),
+          );
         } catch (err) {
           deps.logger.error({ err }, 'lead export broke off');
           throw err;
@@ -57,12 +85,37 @@ export function exportRoutes(deps: AppDeps) {
           const state = mail.get(r.id)?.state ?? '';
           const src = source(r.source);
           if (format === 'csv') {
-            chunk += csvRow([
-              r.id, r.created_at, r.updated_at, r.status, r.name, r.email, r.company, r.phone, r.topic, r.message, r.locale,
-              Number(r.consent), r.consent_version, Number(r.marketing), r.note, r.assignee, state, ...SOURCE_COLUMNS.map((k) => src[k]),
-            ], sep);
+            chunk += csvRow(
+              [
+                r.id,
+                r.created_at,
+                r.updated_at,
+                r.status,
+                r.name,
+                r.email,
+                r.company,
+                r.phone,
+                r.topic,
+                r.message,
+                r.locale,
+                Number(r.consent),
+                r.consent_version,
+                Number(r.marketing),
+                r.note,
+                r.assignee,
+                state,
+                ...SOURCE_COLUMNS.map((k) => src[k]),
+              ],
+              sep,
+            );
           } else {
-            const lead = { ...toAdminLead(r), consent: Boolean(Number(r.consent)), consentVersion: r.consent_version, attribution: r.source ? src : null, mailState: state || null };
+            const lead = {
+              ...toAdminLead(r),
+              consent: Boolean(Number(r.consent)),
+              consentVersion: r.consent_version,
+              attribution: r.source ? src : null,
+              mailState: state || null,
+            };
             chunk += `${JSON.stringify(lead)}\n`;
           }
         }
@@ -75,7 +128,10 @@ export function exportRoutes(deps: AppDeps) {
     });
 
     const date = deps.clock().toISOString().slice(0, 10);
-    const [type, ext] = format === 'csv' ? ['text/csv; charset=utf-8; header=present', 'csv'] : ['application/x-ndjson; charset=utf-8', 'ndjson'];
+    const [type, ext] =
+      format === 'csv'
+        ? ['text/csv; charset=utf-8; header=present', 'csv']
+        : ['application/x-ndjson; charset=utf-8', 'ndjson'];
     c.header('Content-Type', type);
     c.header('Content-Disposition', `attachment; filename="leads-${date}.${ext}"`);
     return c.body(body);

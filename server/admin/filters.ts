@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
 import { fail } from '../errors.ts';
@@ -11,7 +11,9 @@ const folded = new WeakSet<object>();
 export function foldSql(db: Db, value: Expression<unknown>) {
   if (!db.sqlite) return sql<string>`lower(${value})`;
   if (!folded.has(db.sqlite)) {
-    db.sqlite.function('bl_fold', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
+    db.sqlite.function('bl_fold', { deterministic: true }, (v: unknown) =>
+      typeof v === 'string' ? v.toLowerCase() : v,
+    );
     folded.add(db.sqlite);
   }
   return sql<string>`bl_fold(${value})`;
@@ -29,11 +31,16 @@ export function filterWhere(db: Db, f: LeadFilters) {
     const all: Expression<SqlBool>[] = [];
     if (f.status) all.push(eb('status', '=', f.status));
     if (f.topic) all.push(eb('topic', '=', f.topic));
-    if (f.from) all.push(eb('created_at', '>=', isDay(f.from) ? `${f.from}T00:00:00.000Z` : new Date(f.from).toISOString()));
-    if (f.to) all.push(isDay(f.to) ? eb('created_at', '<', nextDay(f.to)) : eb('created_at', '<=', new Date(f.to).toISOString()));
+    if (f.from)
+      all.push(eb('created_at', '>=', isDay(f.from) ? `${f.from}T00:00:00.000Z` : new Date(f.from).toISOString()));
+    if (f.to)
+      all.push(
+        isDay(f.to) ? eb('created_at', '<', nextDay(f.to)) : eb('created_at', '<=', new Date(f.to).toISOString()),
+      );
     if (f.q) {
       const pattern = containsPattern(f.q);
-      const like = (col: 'name' | 'email' | 'company' | 'message') => sql<SqlBool>`${foldSql(db, eb.ref(col))} like ${pattern} escape '\\'`;
+      const like = (col: 'name' | 'email' | 'company' | 'message') =>
+        sql<SqlBool>`${foldSql(db, eb.ref(col))} like ${pattern} escape '\\'`;
       all.push(eb.or([like('name'), like('email'), like('company'), like('message')]));
     }
     return eb.and(all);

@@ -1,8 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { LeadStatus, JobState } from '../../shared/api-types.ts';
+import type { z } from 'zod';
+import type { JobState, LeadStatus } from '../../shared/api-types.ts';
 import type { Database, LeadsTable } from '../db/schema.ts';
 import { describeTarget } from '../webhooks/targets.ts';
-import type { z } from 'zod';
 import type { AdminLeadSchema, LeadDetailSchema, MailSummarySchema } from './schemas.ts';
 
 export type LeadRow = Selectable<LeadsTable>;
@@ -43,7 +43,8 @@ export async function mailSummaries(db: Kysely<Database>, leadIds: string[]): Pr
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  for (const j of jobs) out.set(j.lead_id!, { state: j.state as JobState, attempts: Number(j.attempts), lastError: j.last_error });
+  for (const j of jobs)
+    out.set(j.lead_id!, { state: j.state as JobState, attempts: Number(j.attempts), lastError: j.last_error });
   return out;
 }
 
@@ -59,11 +60,33 @@ export function parseSource(text: string | null): Record<string, string> | null 
 
 /** A lead with its attribution, consent record, mail jobs (with every attempt) and audit trail. */
 export async function leadDetail(db: Kysely<Database>, row: LeadRow): Promise<LeadDetail> {
-  const jobs = await db.selectFrom('jobs').selectAll().where('lead_id', '=', row.id).orderBy('created_at').orderBy('id').execute();
+  const jobs = await db
+    .selectFrom('jobs')
+    .selectAll()
+    .where('lead_id', '=', row.id)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   const attempts = jobs.length
-    ? await db.selectFrom('job_attempts').selectAll().where('job_id', 'in', jobs.map((j) => j.id)).orderBy('at').orderBy('id').execute()
+    ? await db
+        .selectFrom('job_attempts')
+        .selectAll()
+        .where(
+          'job_id',
+          'in',
+          jobs.map((j) => j.id),
+        )
+        .orderBy('at')
+        .orderBy('id')
+        .execute()
     : [];
-  const audit = await db.selectFrom('audit_log').select(['at', 'action', 'detail']).where('lead_id', '=', row.id).orderBy('at').orderBy('id').execute();
+  const audit = await db
+    .selectFrom('audit_log')
+    .select(['at', 'action', 'detail'])
+    .where('lead_id', '=', row.id)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
   return {
     lead: toAdminLead(row),
     attribution: parseSource(row.source),
@@ -79,7 +102,9 @@ export async function leadDetail(db: Kysely<Database>, row: LeadRow): Promise<Le
       nextAttemptAt: j.next_attempt_at,
       createdAt: j.created_at,
       sentAt: j.sent_at,
-      attemptLog: attempts.filter((a) => a.job_id === j.id).map((a) => ({ at: a.at, ok: Boolean(Number(a.ok)), error: a.error })),
+      attemptLog: attempts
+        .filter((a) => a.job_id === j.id)
+        .map((a) => ({ at: a.at, ok: Boolean(Number(a.ok)), error: a.error })),
     })),
     audit,
   };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { makeHarness, type Harness } from '../testing/app-harness.ts';
+import { type Harness, makeHarness } from '../testing/app-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
 import { admin, body, seedLead, TOKEN } from './test-helpers.ts';
 
@@ -14,15 +14,32 @@ describeEachDb('admin PATCH and resend', (dialect) => {
   const patch = (id: string, payload: unknown, headers: Record<string, string> = {}) =>
     admin(h, `/leads/${id}`, { method: 'PATCH', body: JSON.stringify(payload), headers });
   const auditOf = (id: string) =>
-    h.deps.db.kysely.selectFrom('audit_log').select(['at', 'action', 'detail']).where('lead_id', '=', id).orderBy('at').orderBy('id').execute();
-  const jobOf = (id: string) => h.deps.db.kysely.selectFrom('jobs').selectAll().where('lead_id', '=', id).executeTakeFirstOrThrow();
+    h.deps.db.kysely
+      .selectFrom('audit_log')
+      .select(['at', 'action', 'detail'])
+      .where('lead_id', '=', id)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+  const jobOf = (id: string) =>
+    h.deps.db.kysely.selectFrom('jobs').selectAll().where('lead_id', '=', id).executeTakeFirstOrThrow();
 
   it('changes status, note and assignee and records each change with its time, without personal data', async () => {
     const id = await seedLead(h, { name: 'Petra Patch', email: 'petra@example.de' });
     h.advance(60_000);
-    const res = await patch(id, { status: 'contacted', note: 'Rückruf bei Petra unter 0171 555', assignee: 'Klaus Vertrieb' });
+    const res = await patch(id, {
+      status: 'contacted',
+      note: 'Rückruf bei Petra unter 0171 555',
+      assignee: 'Klaus Vertrieb',
+    });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ id, status: 'contacted', note: 'Rückruf bei Petra unter 0171 555', assignee: 'Klaus Vertrieb', updatedAt: '2026-11-28T10:01:01.000Z' });
+    expect(await res.json()).toMatchObject({
+      id,
+      status: 'contacted',
+      note: 'Rückruf bei Petra unter 0171 555',
+      assignee: 'Klaus Vertrieb',
+      updatedAt: '2026-11-28T10:01:01.000Z',
+    });
     h.advance(60_000);
     await patch(id, { status: 'won', note: null });
     const audit = await auditOf(id);
@@ -47,12 +64,18 @@ describeEachDb('admin PATCH and resend', (dialect) => {
     const id = await seedLead(h);
     const unknown = await patch(id, { status: 'won', email: 'x@y.de' });
     expect(unknown.status).toBe(422);
-    expect(await unknown.json()).toEqual({ error: 'validation', issues: [{ path: 'email', code: 'unknown_field', message: 'Unknown field "email".' }] });
+    expect(await unknown.json()).toEqual({
+      error: 'validation',
+      issues: [{ path: 'email', code: 'unknown_field', message: 'Unknown field "email".' }],
+    });
     const bad = await body<{ issues: { path: string }[] }>(await patch(id, { status: 'gewonnen' }));
     expect(bad.issues[0].path).toBe('status');
     expect((await patch(id, {})).status).toBe(422);
     expect((await patch(id, { note: 'x'.repeat(5001) })).status).toBe(422);
-    expect((await h.deps.db.kysely.selectFrom('leads').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('new');
+    expect(
+      (await h.deps.db.kysely.selectFrom('leads').select('status').where('id', '=', id).executeTakeFirstOrThrow())
+        .status,
+    ).toBe('new');
   });
 
   it('answers 415 to a non-JSON body, 400 to broken JSON and 404 to an unknown lead', async () => {
@@ -66,12 +89,27 @@ describeEachDb('admin PATCH and resend', (dialect) => {
     const id = await seedLead(h);
     const job = await jobOf(id);
     // The worker gave up: what it leaves behind for a permanent SMTP failure.
-    await h.deps.db.kysely.updateTable('jobs').set({ state: 'dead', attempts: 10, last_error: '550 mailbox unavailable', lease_until: '2026-11-28T11:00:00.000Z', next_attempt_at: '2030-01-01T00:00:00.000Z' }).where('id', '=', job.id).execute();
+    await h.deps.db.kysely
+      .updateTable('jobs')
+      .set({
+        state: 'dead',
+        attempts: 10,
+        last_error: '550 mailbox unavailable',
+        lease_until: '2026-11-28T11:00:00.000Z',
+        next_attempt_at: '2030-01-01T00:00:00.000Z',
+      })
+      .where('id', '=', job.id)
+      .execute();
     h.advance(5000);
     const res = await admin(h, `/leads/${id}/resend`, { method: 'POST' });
     expect(res.status).toBe(202);
     const after = await jobOf(id);
-    expect(after).toMatchObject({ id: job.id, state: 'pending', lease_until: null, next_attempt_at: h.deps.clock().toISOString() });
+    expect(after).toMatchObject({
+      id: job.id,
+      state: 'pending',
+      lease_until: null,
+      next_attempt_at: h.deps.clock().toISOString(),
+    });
     expect(Number(after.attempts)).toBe(0);
     expect(woken).toContain(id);
     expect((await auditOf(id)).map((a) => [a.action, a.detail])).toEqual([['resend', 'dead->pending']]);

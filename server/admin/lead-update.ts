@@ -1,31 +1,39 @@
 import { Hono } from 'hono';
-import { limitBody } from '../middleware/body-size.ts';
 import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app.ts';
 import { iso } from '../clock.ts';
 import type { Database } from '../db/schema.ts';
 import { fail } from '../errors.ts';
 import { uuidv7 } from '../ids.ts';
+import { limitBody } from '../middleware/body-size.ts';
 import { requireJson } from '../middleware/require-json.ts';
-import { NOTIFICATION, toAdminLead } from './lead-queries.ts';
-import { LeadPatchSchema, type LeadPatch } from './schemas.ts';
-import { parseOrFail, parseQuery } from './validate.ts';
 import { enqueueWebhooks } from '../webhooks/enqueue.ts';
-import { resendJobs, ResendQuerySchema } from '../webhooks/resend.ts';
+import { ResendQuerySchema, resendJobs } from '../webhooks/resend.ts';
+import { NOTIFICATION, toAdminLead } from './lead-queries.ts';
+import { type LeadPatch, LeadPatchSchema } from './schemas.ts';
+import { parseOrFail, parseQuery } from './validate.ts';
 
 async function audit(trx: Kysely<Database>, leadId: string, at: string, entries: [string, string | null][]) {
   // uuidv7 is random within a millisecond; sorted ids keep one change's entries in the order they were made.
   const ids = entries.map(() => uuidv7(Date.parse(at))).sort();
-  await trx.insertInto('audit_log').values(entries.map(([action, detail], i) => ({ id: ids[i], lead_id: leadId, at, action, detail }))).execute();
+  await trx
+    .insertInto('audit_log')
+    .values(entries.map(([action, detail], i) => ({ id: ids[i], lead_id: leadId, at, action, detail })))
+    .execute();
 }
 
 // The trail says what kind of change happened, never the note or assignee text: it must hold no personal data.
-function auditEntries(before: { status: string; note: string | null; assignee: string | null }, patch: LeadPatch): [string, string | null][] {
+function auditEntries(
+  before: { status: string; note: string | null; assignee: string | null },
+  patch: LeadPatch,
+): [string, string | null][] {
   const out: [string, string | null][] = [];
-  if (patch.status !== undefined && patch.status !== before.status) out.push(['status', `${before.status}->${patch.status}`]);
+  if (patch.status !== undefined && patch.status !== before.status)
+    out.push(['status', `${before.status}->${patch.status}`]);
   for (const key of ['note', 'assignee'] as const) {
     const next = patch[key] || null;
-    if (patch[key] !== undefined && next !== before[key]) out.push([key, next === null ? 'cleared' : before[key] === null ? 'set' : 'changed']);
+    if (patch[key] !== undefined && next !== before[key])
+      out.push([key, next === null ? 'cleared' : before[key] === null ? 'set' : 'changed']);
   }
   return out;
 }
@@ -46,7 +54,12 @@ export function leadUpdateRoutes(deps: AppDeps) {
     const id = c.req.param('id');
     let queued = 0;
     const updated = await deps.db.kysely.transaction().execute(async (trx) => {
-      const before = await trx.selectFrom('leads').select(['status', 'note', 'assignee']).where('id', '=', id).$if(pg, (q) => q.forUpdate()).executeTakeFirst();
+      const before = await trx
+        .selectFrom('leads')
+        .select(['status', 'note', 'assignee'])
+        .where('id', '=', id)
+        .$if(pg, (q) => q.forUpdate())
+        .executeTakeFirst();
       if (!before) return undefined;
       const entries = auditEntries(before, patch);
       if (entries.length) {
@@ -55,10 +68,15 @@ export function leadUpdateRoutes(deps: AppDeps) {
         if (patch.status !== undefined) changes.status = patch.status;
         if (patch.note !== undefined) changes.note = patch.note || null;
         if (patch.assignee !== undefined) changes.assignee = patch.assignee || null;
-        await trx.updateTable('leads').set({ ...changes, updated_at: now }).where('id', '=', id).execute();
+        await trx
+          .updateTable('leads')
+          .set({ ...changes, updated_at: now })
+          .where('id', '=', id)
+          .execute();
         await audit(trx, id, now, entries);
         // Receivers hear of a status change (lead.updated) through the outbox, committed with the change.
-        if (patch.status !== undefined && patch.status !== before.status) queued = await enqueueWebhooks(trx, deps.clock, deps.config, id, 'lead.updated');
+        if (patch.status !== undefined && patch.status !== before.status)
+          queued = await enqueueWebhooks(trx, deps.clock, deps.config, id, 'lead.updated');
       }
       return trx.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     });
@@ -76,28 +94,59 @@ export function leadUpdateRoutes(deps: AppDeps) {
       return c.json({ queued: true }, 202);
     }
     const outcome = await deps.db.kysely.transaction().execute(async (trx) => {
-      const lead = await trx.selectFrom('leads').select('id').where('id', '=', id).$if(pg, (q) => q.forUpdate()).executeTakeFirst();
+      const lead = await trx
+        .selectFrom('leads')
+        .select('id')
+        .where('id', '=', id)
+        .$if(pg, (q) => q.forUpdate())
+        .executeTakeFirst();
       if (!lead) return 'missing' as const;
-      const job = await trx.selectFrom('jobs').select(['id', 'state']).where('lead_id', '=', id).where('kind', '=', NOTIFICATION)
-        .orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+      const job = await trx
+        .selectFrom('jobs')
+        .select(['id', 'state'])
+        .where('lead_id', '=', id)
+        .where('kind', '=', NOTIFICATION)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .executeTakeFirst();
       if (job && (job.state === 'pending' || job.state === 'sending')) return 'busy' as const;
       if (job) {
         // Fresh attempts and no lease, so the worker treats it as a new job and the dead limit counts anew.
-        const r = await trx.updateTable('jobs')
+        const r = await trx
+          .updateTable('jobs')
           .set({ state: 'pending', attempts: 0, next_attempt_at: now, lease_until: null, updated_at: now })
-          .where('id', '=', job.id).where('state', 'not in', ['pending', 'sending']).executeTakeFirst();
+          .where('id', '=', job.id)
+          .where('state', 'not in', ['pending', 'sending'])
+          .executeTakeFirst();
         if (!Number(r.numUpdatedRows)) return 'busy' as const;
       } else {
-        await trx.insertInto('jobs').values({
-          id: uuidv7(deps.clock().getTime()), lead_id: id, kind: NOTIFICATION, target: null, state: 'pending', next_attempt_at: now,
-          lease_until: null, last_error: null, created_at: now, updated_at: now, sent_at: null,
-        }).execute();
+        await trx
+          .insertInto('jobs')
+          .values({
+            id: uuidv7(deps.clock().getTime()),
+            lead_id: id,
+            kind: NOTIFICATION,
+            target: null,
+            state: 'pending',
+            next_attempt_at: now,
+            lease_until: null,
+            last_error: null,
+            created_at: now,
+            updated_at: now,
+            sent_at: null,
+          })
+          .execute();
       }
       await audit(trx, id, now, [['resend', job ? `${job.state}->pending` : 'queued']]);
       return 'queued' as const;
     });
     if (outcome === 'missing') throw fail(404, 'No lead with this id.');
-    if (outcome === 'busy') throw fail(409, 'The notification is already queued or being sent; wait for it to finish or fail.', 'mail_in_progress');
+    if (outcome === 'busy')
+      throw fail(
+        409,
+        'The notification is already queued or being sent; wait for it to finish or fail.',
+        'mail_in_progress',
+      );
     deps.onLeadStored?.(id);
     return c.json({ queued: true }, 202);
   });

@@ -6,18 +6,38 @@ import { describeEachDb } from '../testing/each-db.ts';
 import { LeadDetailSchema, LeadListSchema } from './schemas.ts';
 import { admin, adminHarness, body, seedLead } from './test-helpers.ts';
 
-type Page = { items: { id: string; name: string; status: string; mail: { state: string } | null }[]; nextCursor: string | null };
+type Page = {
+  items: { id: string; name: string; status: string; mail: { state: string } | null }[];
+  nextCursor: string | null;
+};
 
 describeEachDb('admin lead list and detail', (dialect) => {
   let h: Harness;
   const ids: Record<string, string> = {};
   beforeAll(async () => {
     h = await adminHarness(dialect);
-    ids.mueller = await seedLead(h, { name: 'Jürgen Müller', email: 'j.mueller@firma.de', company: 'MÜLLER & Söhne GmbH', topic: 'KI-Strategie', message: 'Rechnungen auslesen' });
-    ids.percent = await seedLead(h, { name: 'Rabatt Rita', email: 'rita@shop.de', message: 'Gibt es 100% Rabatt_aktion?', status: 'contacted' });
+    ids.mueller = await seedLead(h, {
+      name: 'Jürgen Müller',
+      email: 'j.mueller@firma.de',
+      company: 'MÜLLER & Söhne GmbH',
+      topic: 'KI-Strategie',
+      message: 'Rechnungen auslesen',
+    });
+    ids.percent = await seedLead(h, {
+      name: 'Rabatt Rita',
+      email: 'rita@shop.de',
+      message: 'Gibt es 100% Rabatt_aktion?',
+      status: 'contacted',
+    });
     ids.spam = await seedLead(h, { name: 'Casino', email: 'win@spam.example', message: 'Buy now', status: 'spam' });
     h.advance(3 * 86_400_000);
-    ids.later = await seedLead(h, { name: 'Später Sabine', email: 'Sabine@Example.DE', topic: 'KI-Strategie', message: 'Workshop', status: 'won' });
+    ids.later = await seedLead(h, {
+      name: 'Später Sabine',
+      email: 'Sabine@Example.DE',
+      topic: 'KI-Strategie',
+      message: 'Workshop',
+      status: 'won',
+    });
   });
   afterAll(() => h.close());
 
@@ -28,7 +48,7 @@ describeEachDb('admin lead list and detail', (dialect) => {
   };
   const names = async (query: string) => (await list(query)).items.map((i) => i.name);
 
-  it('lists newest first with each lead\'s mail state, in the documented shape', async () => {
+  it("lists newest first with each lead's mail state, in the documented shape", async () => {
     const page = await list('');
     expect(page.items.map((i) => i.name)).toEqual(['Später Sabine', 'Casino', 'Rabatt Rita', 'Jürgen Müller']);
     expect(page.items[0].mail).toEqual({ state: 'pending', attempts: 0, lastError: null });
@@ -43,10 +63,16 @@ describeEachDb('admin lead list and detail', (dialect) => {
   });
 
   it('filters by created day (whole UTC days) and by instant', async () => {
-    const first = await h.deps.db.kysely.selectFrom('leads').select('created_at').where('id', '=', ids.mueller).executeTakeFirstOrThrow();
+    const first = await h.deps.db.kysely
+      .selectFrom('leads')
+      .select('created_at')
+      .where('id', '=', ids.mueller)
+      .executeTakeFirstOrThrow();
     const day = first.created_at.slice(0, 10);
     expect(await names(`?from=${day}&to=${day}`)).toEqual(['Casino', 'Rabatt Rita', 'Jürgen Müller']);
-    expect(await names(`?from=${encodeURIComponent(new Date(Date.parse(first.created_at) + 1).toISOString())}&to=${day}`)).toEqual(['Casino', 'Rabatt Rita']);
+    expect(
+      await names(`?from=${encodeURIComponent(new Date(Date.parse(first.created_at) + 1).toISOString())}&to=${day}`),
+    ).toEqual(['Casino', 'Rabatt Rita']);
     expect(await names(`?to=${encodeURIComponent(first.created_at)}`)).toEqual(['Jürgen Müller']);
   });
 
@@ -66,10 +92,20 @@ describeEachDb('admin lead list and detail', (dialect) => {
   });
 
   it('refuses bad filters with 422 in the validation shape', async () => {
-    for (const q of ['?status=maybe', '?limit=201', '?limit=0', '?from=gestern', '?stauts=new', '?status=new&status=won']) {
+    for (const q of [
+      '?status=maybe',
+      '?limit=201',
+      '?limit=0',
+      '?from=gestern',
+      '?stauts=new',
+      '?status=new&status=won',
+    ]) {
       const res = await admin(h, `/leads${q}`);
       expect(res.status, q).toBe(422);
-      expect(await res.json()).toMatchObject({ error: 'validation', issues: [expect.objectContaining({ path: expect.any(String) })] });
+      expect(await res.json()).toMatchObject({
+        error: 'validation',
+        issues: [expect.objectContaining({ path: expect.any(String) })],
+      });
     }
   });
 
@@ -81,12 +117,27 @@ describeEachDb('admin lead list and detail', (dialect) => {
 
   it('returns one lead with attribution, consent record and mail jobs with their attempts', async () => {
     const id = await seedLead(h, {
-      name: 'Detail Dora', email: 'dora@example.de', consent: true, consentVersion: '2026-05', source: { utm_source: 'newsletter', url: 'https://www.kunde.de/x' },
+      name: 'Detail Dora',
+      email: 'dora@example.de',
+      consent: true,
+      consentVersion: '2026-05',
+      source: { utm_source: 'newsletter', url: 'https://www.kunde.de/x' },
     });
-    const job = await h.deps.db.kysely.selectFrom('jobs').select('id').where('lead_id', '=', id).executeTakeFirstOrThrow();
+    const job = await h.deps.db.kysely
+      .selectFrom('jobs')
+      .select('id')
+      .where('lead_id', '=', id)
+      .executeTakeFirstOrThrow();
     // The outbox worker's outcome, written as it would: a temporary failure, then death.
-    await h.deps.db.kysely.insertInto('job_attempts').values({ id: uuidv7(), job_id: job.id, lead_id: id, at: iso(h.deps.clock), ok: 0, error: '421 try later' }).execute();
-    await h.deps.db.kysely.updateTable('jobs').set({ state: 'dead', attempts: 1, last_error: '421 try later' }).where('id', '=', job.id).execute();
+    await h.deps.db.kysely
+      .insertInto('job_attempts')
+      .values({ id: uuidv7(), job_id: job.id, lead_id: id, at: iso(h.deps.clock), ok: 0, error: '421 try later' })
+      .execute();
+    await h.deps.db.kysely
+      .updateTable('jobs')
+      .set({ state: 'dead', attempts: 1, last_error: '421 try later' })
+      .where('id', '=', job.id)
+      .execute();
     const res = await admin(h, `/leads/${id}`);
     expect(res.status).toBe(200);
     const detail = await body(res);
@@ -95,7 +146,15 @@ describeEachDb('admin lead list and detail', (dialect) => {
       lead: { id, name: 'Detail Dora', email: 'dora@example.de', status: 'new' },
       attribution: { utm_source: 'newsletter', url: 'https://www.kunde.de/x' },
       consent: { consent: true, version: '2026-05', at: expect.any(String) },
-      jobs: [{ kind: 'mail.notification', state: 'dead', attempts: 1, lastError: '421 try later', attemptLog: [{ ok: false, error: '421 try later' }] }],
+      jobs: [
+        {
+          kind: 'mail.notification',
+          state: 'dead',
+          attempts: 1,
+          lastError: '421 try later',
+          attemptLog: [{ ok: false, error: '421 try later' }],
+        },
+      ],
       audit: [],
     });
     await h.deps.db.kysely.deleteFrom('job_attempts').where('lead_id', '=', id).execute();

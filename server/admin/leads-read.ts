@@ -3,8 +3,8 @@ import type { AppDeps } from '../app.ts';
 import { fail } from '../errors.ts';
 import { afterCursor, decodeCursor, encodeCursor, filterWhere } from './filters.ts';
 import { leadDetail, mailSummaries, toAdminLead } from './lead-queries.ts';
-import { parseQuery } from './validate.ts';
 import { ListQuerySchema } from './schemas.ts';
+import { parseQuery } from './validate.ts';
 
 export function leadsReadRoutes(deps: AppDeps) {
   const app = new Hono();
@@ -14,9 +14,16 @@ export function leadsReadRoutes(deps: AppDeps) {
     const { limit, cursor, ...filters } = parseQuery(ListQuerySchema, c.req.queries());
     let query = db.selectFrom('leads').selectAll().where(filterWhere(deps.db, filters));
     if (cursor) query = query.where(afterCursor(decodeCursor(cursor)));
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
-    const mail = await mailSummaries(db, page.map((r) => r.id));
+    const mail = await mailSummaries(
+      db,
+      page.map((r) => r.id),
+    );
     const last = page.at(-1);
     return c.json({
       items: page.map((r) => ({ ...toAdminLead(r), mail: mail.get(r.id) ?? null })),

@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import { LeadInputSchema } from '../leads/lead-schema.ts';
-import {
-  ErasedSchema, ExportQuerySchema, LeadDetailSchema, LeadListSchema, LeadPatchSchema, AdminLeadSchema, ListQuerySchema, StatsSchema,
-  SubjectExportSchema, SubjectQuerySchema,
-} from './schemas.ts';
 import { ResendQuerySchema } from '../webhooks/resend.ts';
+import {
+  AdminLeadSchema,
+  ErasedSchema,
+  ExportQuerySchema,
+  LeadDetailSchema,
+  LeadListSchema,
+  LeadPatchSchema,
+  ListQuerySchema,
+  StatsSchema,
+  SubjectExportSchema,
+  SubjectQuerySchema,
+} from './schemas.ts';
 
 type Json = Record<string, unknown>;
 
@@ -24,20 +32,32 @@ function queryParams(s: z.ZodObject): Json[] {
   const json = schema(s, 'input') as { properties: Record<string, Json>; required?: string[] };
   return Object.entries(json.properties).map(([name, prop]) => {
     const { description, ...rest } = prop;
-    return { name, in: 'query', required: json.required?.includes(name) ?? false, ...(description ? { description } : {}), schema: rest };
+    return {
+      name,
+      in: 'query',
+      required: json.required?.includes(name) ?? false,
+      ...(description ? { description } : {}),
+      schema: rest,
+    };
   });
 }
 
 const json = (s: z.ZodType | string, description: string) => ({
   description,
-  content: { 'application/json': { schema: typeof s === 'string' ? { $ref: `#/components/schemas/${s}` } : schema(s, 'output') } },
+  content: {
+    'application/json': { schema: typeof s === 'string' ? { $ref: `#/components/schemas/${s}` } : schema(s, 'output') },
+  },
 });
 const err = (description: string) => json('Error', description);
 const admin = (op: Json): Json => ({
   tags: ['admin'],
   security: [{ bearerAuth: [] }],
   ...op,
-  responses: { ...(op.responses as Json), 401: err('Missing or wrong bearer token.'), 404: err('No such lead, or the admin API is off (no ADMIN_TOKEN).') },
+  responses: {
+    ...(op.responses as Json),
+    401: err('Missing or wrong bearer token.'),
+    404: err('No such lead, or the admin API is off (no ADMIN_TOKEN).'),
+  },
 });
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 
@@ -46,26 +66,53 @@ const built = new Map<string, Json>();
 /** The document, built once per server URL: the schemas do not change while the process runs. */
 export function openApiDocument(serverUrl?: string): Json {
   let doc = built.get(serverUrl ?? '');
-  if (!doc) built.set(serverUrl ?? '', (doc = buildDocument(serverUrl)));
+  if (!doc) {
+    doc = buildDocument(serverUrl);
+    built.set(serverUrl ?? '', doc);
+  }
   return doc;
 }
 
 function buildDocument(serverUrl?: string): Json {
   return {
     openapi: '3.1.0',
-    info: { title: 'Beraten lassen', version: '0.1.0', description: 'Lead capture: the public form endpoint and the sales team\'s admin API.' },
+    info: {
+      title: 'Beraten lassen',
+      version: '0.1.0',
+      description: "Lead capture: the public form endpoint and the sales team's admin API.",
+    },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN; only in the Authorization header, never in the URL.' } },
-      schemas: { Error: schema(ErrorSchema, 'output'), ValidationError: schema(ValidationErrorSchema, 'output'), AdminLead: schema(AdminLeadSchema, 'output') },
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'ADMIN_TOKEN; only in the Authorization header, never in the URL.',
+        },
+      },
+      schemas: {
+        Error: schema(ErrorSchema, 'output'),
+        ValidationError: schema(ValidationErrorSchema, 'output'),
+        AdminLead: schema(AdminLeadSchema, 'output'),
+      },
     },
     paths: {
       '/api/leads': {
         post: {
           tags: ['public'],
           summary: 'Submit an inquiry',
-          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 8, maxLength: 200 } }],
-          requestBody: { required: true, content: { 'application/json': { schema: schema(LeadInputSchema, 'input') } } },
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', minLength: 8, maxLength: 200 },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schema(LeadInputSchema, 'input') } },
+          },
           responses: {
             201: json(z.object({ id: z.string() }), 'Stored; the notification mail is queued.'),
             400: err('The body is not JSON.'),
@@ -81,41 +128,90 @@ function buildDocument(serverUrl?: string): Json {
         get: {
           tags: ['public'],
           summary: 'Liveness and database check',
-          responses: { 200: json(z.object({ status: z.string(), database: z.string() }), 'Ready.'), 503: json(z.object({ status: z.string() }), 'Starting or database down.') },
+          responses: {
+            200: json(z.object({ status: z.string(), database: z.string() }), 'Ready.'),
+            503: json(z.object({ status: z.string() }), 'Starting or database down.'),
+          },
         },
       },
       '/api/admin/leads': {
-        get: admin({ summary: 'List leads, newest first', parameters: queryParams(ListQuerySchema), responses: { 200: json(LeadListSchema, 'One page.'), 400: err('Bad cursor.'), 422: json('ValidationError', 'Bad filter.') } }),
+        get: admin({
+          summary: 'List leads, newest first',
+          parameters: queryParams(ListQuerySchema),
+          responses: {
+            200: json(LeadListSchema, 'One page.'),
+            400: err('Bad cursor.'),
+            422: json('ValidationError', 'Bad filter.'),
+          },
+        }),
       },
       '/api/admin/leads/export': {
         get: admin({
           summary: 'Export leads as CSV (UTF-8 with BOM, formula-safe) or NDJSON',
           parameters: queryParams(ExportQuerySchema),
           responses: {
-            200: { description: 'A streamed attachment.', content: { 'text/csv': { schema: { type: 'string' } }, 'application/x-ndjson': { schema: { type: 'string' } } } },
+            200: {
+              description: 'A streamed attachment.',
+              content: {
+                'text/csv': { schema: { type: 'string' } },
+                'application/x-ndjson': { schema: { type: 'string' } },
+              },
+            },
             422: json('ValidationError', 'Bad filter.'),
           },
         }),
       },
       '/api/admin/leads/{id}': {
-        get: admin({ summary: 'One lead with attribution, consent, mail jobs and audit trail', parameters: [idParam], responses: { 200: json(LeadDetailSchema, 'The lead.') } }),
+        get: admin({
+          summary: 'One lead with attribution, consent, mail jobs and audit trail',
+          parameters: [idParam],
+          responses: { 200: json(LeadDetailSchema, 'The lead.') },
+        }),
         patch: admin({
           summary: 'Change status, note or assignee (audited without personal data)',
           parameters: [idParam],
-          requestBody: { required: true, content: { 'application/json': { schema: schema(LeadPatchSchema, 'input') } } },
-          responses: { 200: json('AdminLead', 'The updated lead.'), 422: json('ValidationError', 'Bad or unknown field.') },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schema(LeadPatchSchema, 'input') } },
+          },
+          responses: {
+            200: json('AdminLead', 'The updated lead.'),
+            422: json('ValidationError', 'Bad or unknown field.'),
+          },
         }),
-        delete: admin({ summary: 'Erase the lead and everything derived from it', parameters: [idParam], responses: { 200: json(ErasedSchema, 'Erased.') } }),
+        delete: admin({
+          summary: 'Erase the lead and everything derived from it',
+          parameters: [idParam],
+          responses: { 200: json(ErasedSchema, 'Erased.') },
+        }),
       },
       '/api/admin/leads/{id}/resend': {
-        post: admin({ summary: 'Queue the notification mail again, or webhook deliveries (kind=webhook) or one job (job=<id>)', parameters: [idParam, ...queryParams(ResendQuerySchema)], responses: { 202: json(z.object({ queued: z.boolean() }), 'Queued.'), 409: err('A send is pending or in progress.') } }),
+        post: admin({
+          summary: 'Queue the notification mail again, or webhook deliveries (kind=webhook) or one job (job=<id>)',
+          parameters: [idParam, ...queryParams(ResendQuerySchema)],
+          responses: {
+            202: json(z.object({ queued: z.boolean() }), 'Queued.'),
+            409: err('A send is pending or in progress.'),
+          },
+        }),
       },
       '/api/admin/stats': {
-        get: admin({ summary: 'Counts by status, by day (30 days, UTC) and of pending and dead mails', responses: { 200: json(StatsSchema, 'Counts.') } }),
+        get: admin({
+          summary: 'Counts by status, by day (30 days, UTC) and of pending and dead mails',
+          responses: { 200: json(StatsSchema, 'Counts.') },
+        }),
       },
       '/api/admin/subjects': {
-        get: admin({ summary: 'DSGVO Art. 15: everything stored about an email address', parameters: queryParams(SubjectQuerySchema), responses: { 200: json(SubjectExportSchema, 'All records.') } }),
-        delete: admin({ summary: 'DSGVO Art. 17: erase everything stored about an email address', parameters: queryParams(SubjectQuerySchema), responses: { 200: json(ErasedSchema, 'Erased.') } }),
+        get: admin({
+          summary: 'DSGVO Art. 15: everything stored about an email address',
+          parameters: queryParams(SubjectQuerySchema),
+          responses: { 200: json(SubjectExportSchema, 'All records.') },
+        }),
+        delete: admin({
+          summary: 'DSGVO Art. 17: erase everything stored about an email address',
+          parameters: queryParams(SubjectQuerySchema),
+          responses: { 200: json(ErasedSchema, 'Erased.') },
+        }),
       },
     },
   };

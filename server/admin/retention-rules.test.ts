@@ -5,7 +5,10 @@ import { DEFAULT_RETENTION, parseRetentionRules } from './retention-rules.ts';
 describe('RETENTION_DAYS', () => {
   it('defaults to spam 30, lost 365, won 1095 and 730 days for the rest', () => {
     expect(loadConfig({}).RETENTION_DAYS).toEqual({ spam: 30, lost: 365, won: 1095, default: 730 });
-    expect(parseRetentionRules(DEFAULT_RETENTION)).toEqual({ ok: true, rules: { spam: 30, lost: 365, won: 1095, default: 730 } });
+    expect(parseRetentionRules(DEFAULT_RETENTION)).toEqual({
+      ok: true,
+      rules: { spam: 30, lost: 365, won: 1095, default: 730 },
+    });
   });
 
   it('reads a custom list with spaces', () => {

@@ -20,7 +20,8 @@ describeEachDb('retention purge', (dialect) => {
 
   const alive = async (ids: string[]) =>
     (await h.deps.db.kysely.selectFrom('leads').select('id').where('id', 'in', ids).execute()).map((r) => r.id).sort();
-  const jobsOf = async (ids: string[]) => (await h.deps.db.kysely.selectFrom('jobs').select('id').where('lead_id', 'in', ids).execute()).length;
+  const jobsOf = async (ids: string[]) =>
+    (await h.deps.db.kysely.selectFrom('jobs').select('id').where('lead_id', 'in', ids).execute()).length;
 
   it('erases each lead once it has gone unchanged longer than its status allows, with its derived rows', async () => {
     const spam = await seedLead(h, { status: 'spam' });
@@ -30,10 +31,20 @@ describeEachDb('retention purge', (dialect) => {
     const all = [spam, lost, open, touched];
 
     h.advance(29 * DAY);
-    expect(await purgeExpired(h.deps.db, h.deps.clock, rules)).toEqual({ purged: 0, byStatus: {}, orphans: 0, skipped: false });
+    expect(await purgeExpired(h.deps.db, h.deps.clock, rules)).toEqual({
+      purged: 0,
+      byStatus: {},
+      orphans: 0,
+      skipped: false,
+    });
 
     h.advance(2 * DAY);
-    expect(await purgeExpired(h.deps.db, h.deps.clock, rules)).toEqual({ purged: 1, byStatus: { spam: 1 }, orphans: 0, skipped: false });
+    expect(await purgeExpired(h.deps.db, h.deps.clock, rules)).toEqual({
+      purged: 1,
+      byStatus: { spam: 1 },
+      orphans: 0,
+      skipped: false,
+    });
     expect(await alive(all)).toEqual([lost, open, touched].sort());
     expect(await jobsOf([spam])).toBe(0);
 
@@ -42,17 +53,25 @@ describeEachDb('retention purge', (dialect) => {
 
     // A change restarts the clock: the sales team is still working on this lead.
     h.advance(300 * DAY);
-    expect((await admin(h, `/leads/${touched}`, { method: 'PATCH', body: JSON.stringify({ status: 'qualified' }) })).status).toBe(200);
+    expect(
+      (await admin(h, `/leads/${touched}`, { method: 'PATCH', body: JSON.stringify({ status: 'qualified' }) })).status,
+    ).toBe(200);
     h.advance(100 * DAY);
     expect(await purgeExpired(h.deps.db, h.deps.clock, rules)).toMatchObject({ purged: 1, byStatus: { new: 1 } });
     expect(await alive(all)).toEqual([touched]);
-    expect(await h.deps.db.kysely.selectFrom('audit_log').select('id').where('lead_id', '=', touched).execute()).toHaveLength(1);
+    expect(
+      await h.deps.db.kysely.selectFrom('audit_log').select('id').where('lead_id', '=', touched).execute(),
+    ).toHaveLength(1);
 
     h.advance(700 * DAY);
     await purgeExpired(h.deps.db, h.deps.clock, rules);
     expect(await alive(all)).toEqual([]);
-    expect(await h.deps.db.kysely.selectFrom('audit_log').select('id').where('lead_id', '=', touched).execute()).toHaveLength(0);
-    expect(await h.deps.db.kysely.selectFrom('idempotency_keys').select('key').where('lead_id', 'in', all).execute()).toHaveLength(0);
+    expect(
+      await h.deps.db.kysely.selectFrom('audit_log').select('id').where('lead_id', '=', touched).execute(),
+    ).toHaveLength(0);
+    expect(
+      await h.deps.db.kysely.selectFrom('idempotency_keys').select('key').where('lead_id', 'in', all).execute(),
+    ).toHaveLength(0);
   });
 
   it('purges more leads than one batch holds', async () => {
@@ -65,12 +84,28 @@ describeEachDb('retention purge', (dialect) => {
 
   it('sweeps attempt rows a worker recorded after their lead was erased', async () => {
     const id = await seedLead(h, { email: 'spaet@example.de' });
-    const job = await h.deps.db.kysely.selectFrom('jobs').select('id').where('lead_id', '=', id).executeTakeFirstOrThrow();
+    const job = await h.deps.db.kysely
+      .selectFrom('jobs')
+      .select('id')
+      .where('lead_id', '=', id)
+      .executeTakeFirstOrThrow();
     expect((await admin(h, `/leads/${id}`, { method: 'DELETE' })).status).toBe(200);
     // What store/jobs.ts finishJob does when a send ends after the erase: it records the attempt regardless.
-    await h.deps.db.kysely.insertInto('job_attempts').values({ id: uuidv7(), job_id: job.id, lead_id: id, at: iso(h.deps.clock), ok: 0, error: '550 <spaet@example.de>' }).execute();
+    await h.deps.db.kysely
+      .insertInto('job_attempts')
+      .values({
+        id: uuidv7(),
+        job_id: job.id,
+        lead_id: id,
+        at: iso(h.deps.clock),
+        ok: 0,
+        error: '550 <spaet@example.de>',
+      })
+      .execute();
     expect(await purgeExpired(h.deps.db, h.deps.clock, rules)).toMatchObject({ purged: 0, orphans: 1 });
-    expect(await h.deps.db.kysely.selectFrom('job_attempts').select('id').where('job_id', '=', job.id).execute()).toEqual([]);
+    expect(
+      await h.deps.db.kysely.selectFrom('job_attempts').select('id').where('job_id', '=', job.id).execute(),
+    ).toEqual([]);
   });
 
   it('runs from the scheduler and logs counts only', async () => {
@@ -95,7 +130,12 @@ describeEachDb('retention purge', (dialect) => {
       try {
         await other.query('begin');
         await other.query('select pg_advisory_xact_lock($1)', [PURGE_LOCK]);
-        expect(await purgeExpired(h.deps.db, h.deps.clock, rules)).toEqual({ purged: 0, byStatus: {}, orphans: 0, skipped: true });
+        expect(await purgeExpired(h.deps.db, h.deps.clock, rules)).toEqual({
+          purged: 0,
+          byStatus: {},
+          orphans: 0,
+          skipped: true,
+        });
         expect(await alive([id])).toEqual([id]);
         await other.query('commit');
         expect((await purgeExpired(h.deps.db, h.deps.clock, rules)).purged).toBe(1);

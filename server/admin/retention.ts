@@ -1,10 +1,10 @@
-import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { LeadStatus } from '../../shared/api-types.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
-import { eraseLeadsIn, linkedTables, type LinkedTables } from './erase.ts';
+import { eraseLeadsIn, type LinkedTables, linkedTables } from './erase.ts';
 import type { RetentionRules } from './retention-rules.ts';
 
 const DAY = 86_400_000;
@@ -31,18 +31,30 @@ export async function purgeExpired(db: Db, clock: Clock, rules: RetentionRules):
   for (;;) {
     const batch = await db.kysely.transaction().execute(async (trx) => {
       if (db.dialect === 'postgres') {
-        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${PURGE_LOCK}) as locked`.execute(trx);
+        const { rows } = await sql<{
+          locked: boolean;
+        }>`select pg_try_advisory_xact_lock(${PURGE_LOCK}) as locked`.execute(trx);
         if (!rows[0]?.locked) return undefined;
       }
-      const expired = await trx.selectFrom('leads').select(['id', 'status'])
+      const expired = await trx
+        .selectFrom('leads')
+        .select(['id', 'status'])
         .where((eb) => {
-          const any: Expression<SqlBool>[] = named.map((s) => eb.and([eb('status', '=', s), eb('updated_at', '<', cutoff(rules[s]!))]));
+          const any: Expression<SqlBool>[] = named.map((s) =>
+            eb.and([eb('status', '=', s), eb('updated_at', '<', cutoff(rules[s]!))]),
+          );
           const rest = [eb('updated_at', '<', cutoff(rules.default))];
           if (named.length) rest.push(eb('status', 'not in', named));
           return eb.or([...any, eb.and(rest)]);
         })
-        .orderBy('updated_at').limit(BATCH).execute();
-      await eraseLeadsIn(trx, tables, expired.map((r) => r.id));
+        .orderBy('updated_at')
+        .limit(BATCH)
+        .execute();
+      await eraseLeadsIn(
+        trx,
+        tables,
+        expired.map((r) => r.id),
+      );
       if (expired.length < BATCH) result.orphans = await sweepOrphans(trx, tables);
       return expired;
     });
@@ -57,7 +69,10 @@ export async function purgeExpired(db: Db, clock: Clock, rules: RetentionRules):
 async function sweepOrphans(trx: Kysely<Database>, tables: LinkedTables): Promise<number> {
   let n = 0;
   for (const t of tables.byJob) {
-    const r = await sql`delete from ${sql.table(t)} where not exists (select 1 from jobs where jobs.id = ${sql.ref(`${t}.job_id`)})`.execute(trx);
+    const r =
+      await sql`delete from ${sql.table(t)} where not exists (select 1 from jobs where jobs.id = ${sql.ref(`${t}.job_id`)})`.execute(
+        trx,
+      );
     n += Number(r.numAffectedRows ?? 0);
   }
   return n;

@@ -11,7 +11,10 @@ export const LeadFiltersSchema = z.strictObject({
   status: z.enum(LEAD_STATUSES).optional().describe('Only leads with this status.'),
   topic: z.string().max(LEAD_FIELDS.topic.max).optional().describe('Exact topic.'),
   from: z.union([day, instant]).optional().describe('Created at or after this day (UTC) or instant.'),
-  to: z.union([day, instant]).optional().describe('Created on or before this day (UTC, whole day) or at or before this instant.'),
+  to: z
+    .union([day, instant])
+    .optional()
+    .describe('Created on or before this day (UTC, whole day) or at or before this instant.'),
   q: z.string().min(1).max(200).optional().describe('Case-insensitive text in name, email, company or message.'),
 });
 export type LeadFilters = z.infer<typeof LeadFiltersSchema>;
@@ -95,7 +98,9 @@ export const StatsSchema = z.object({
 
 export const SubjectExportSchema = z.object({
   email: z.string(),
-  leads: z.array(LeadDetailSchema.extend({ idempotencyKeys: z.array(z.object({ key: z.string(), createdAt: z.string() })) })),
+  leads: z.array(
+    LeadDetailSchema.extend({ idempotencyKeys: z.array(z.object({ key: z.string(), createdAt: z.string() })) }),
+  ),
 });
 
 export const ErasedSchema = z.object({ erased: z.object({ leads: z.number().int(), rows: z.number().int() }) });

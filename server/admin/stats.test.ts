@@ -5,7 +5,11 @@ import { StatsSchema } from './schemas.ts';
 import { admin, adminHarness, body, seedLead } from './test-helpers.ts';
 
 const DAY = 86_400_000;
-type Stats = { byStatus: Record<string, number>; byDay: { day: string; count: number }[]; mail: { pending: number; dead: number } };
+type Stats = {
+  byStatus: Record<string, number>;
+  byDay: { day: string; count: number }[];
+  mail: { pending: number; dead: number };
+};
 
 describeEachDb('admin stats', (dialect) => {
   let h: Harness;

@@ -12,12 +12,29 @@ export function statsRoutes(deps: AppDeps) {
 
   app.get('/stats', async (c) => {
     const today = Date.parse(`${deps.clock().toISOString().slice(0, 10)}T00:00:00.000Z`);
-    const days = Array.from({ length: STATS_DAYS }, (_, i) => new Date(today - (STATS_DAYS - 1 - i) * DAY).toISOString().slice(0, 10));
+    const days = Array.from({ length: STATS_DAYS }, (_, i) =>
+      new Date(today - (STATS_DAYS - 1 - i) * DAY).toISOString().slice(0, 10),
+    );
     const dayOf = sql<string>`substr(created_at, 1, 10)`;
     const [statusRows, dayRows, jobRows] = await Promise.all([
-      db.selectFrom('leads').select(['status', (eb) => eb.fn.countAll().as('n')]).groupBy('status').execute(),
-      db.selectFrom('leads').select([dayOf.as('day'), (eb) => eb.fn.countAll().as('n')]).where('created_at', '>=', `${days[0]}T00:00:00.000Z`).groupBy(dayOf).execute(),
-      db.selectFrom('jobs').select(['state', (eb) => eb.fn.countAll().as('n')]).where('kind', 'like', 'mail.%').where('state', 'in', ['pending', 'sending', 'dead']).groupBy('state').execute(),
+      db
+        .selectFrom('leads')
+        .select(['status', (eb) => eb.fn.countAll().as('n')])
+        .groupBy('status')
+        .execute(),
+      db
+        .selectFrom('leads')
+        .select([dayOf.as('day'), (eb) => eb.fn.countAll().as('n')])
+        .where('created_at', '>=', `${days[0]}T00:00:00.000Z`)
+        .groupBy(dayOf)
+        .execute(),
+      db
+        .selectFrom('jobs')
+        .select(['state', (eb) => eb.fn.countAll().as('n')])
+        .where('kind', 'like', 'mail.%')
+        .where('state', 'in', ['pending', 'sending', 'dead'])
+        .groupBy('state')
+        .execute(),
     ]);
     const byStatus = Object.fromEntries(LEAD_STATUSES.map((s) => [s, 0])) as Record<string, number>;
     for (const r of statusRows) byStatus[r.status] = Number(r.n);

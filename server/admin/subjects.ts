@@ -9,8 +9,13 @@ import { parseQuery } from './validate.ts';
 
 /** Every lead whose address matches, ignoring case (people type Anna@Example.de as often as anna@example.de). */
 function leadsOf(db: Db, email: string) {
-  return db.kysely.selectFrom('leads').selectAll().where((eb) => eb(foldSql(db, eb.ref('email')), '=', email.toLowerCase()))
-    .orderBy('created_at').orderBy('id').execute();
+  return db.kysely
+    .selectFrom('leads')
+    .selectAll()
+    .where((eb) => eb(foldSql(db, eb.ref('email')), '=', email.toLowerCase()))
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }
 
 /** DSGVO Art. 15 (access) and Art. 17 (erasure) for one email address. */
@@ -22,8 +27,15 @@ export function subjectRoutes(deps: AppDeps) {
     const rows = await leadsOf(deps.db, email);
     const leads = [];
     for (const row of rows) {
-      const keys = await deps.db.kysely.selectFrom('idempotency_keys').select(['key', 'created_at']).where('lead_id', '=', row.id).execute();
-      leads.push({ ...(await leadDetail(deps.db.kysely, row)), idempotencyKeys: keys.map((k) => ({ key: k.key, createdAt: k.created_at })) });
+      const keys = await deps.db.kysely
+        .selectFrom('idempotency_keys')
+        .select(['key', 'created_at'])
+        .where('lead_id', '=', row.id)
+        .execute();
+      leads.push({
+        ...(await leadDetail(deps.db.kysely, row)),
+        idempotencyKeys: keys.map((k) => ({ key: k.key, createdAt: k.created_at })),
+      });
     }
     return c.json({ email, leads });
   });

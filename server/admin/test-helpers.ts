@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { LeadStatus } from '../../shared/api-types.ts';
 import { insertLead, type NewLead } from '../store/leads.ts';
-import { makeHarness, type Harness } from '../testing/app-harness.ts';
+import { type Harness, makeHarness } from '../testing/app-harness.ts';
 import type { DialectName } from '../testing/databases.ts';
 
 export const TOKEN = 'test-admin-token-0123456789abcdef-XYZ';
 
 /** A harness with the admin API on. */
-export const adminHarness = (dialect: DialectName, env: Record<string, string> = {}) => makeHarness(dialect, { ADMIN_TOKEN: TOKEN, ...env });
+export const adminHarness = (dialect: DialectName, env: Record<string, string> = {}) =>
+  makeHarness(dialect, { ADMIN_TOKEN: TOKEN, ...env });
 
 /** A request to /api/admin with the bearer token. */
 export function admin(h: Harness, path: string, init: RequestInit = {}): Promise<Response> {

@@ -15,7 +15,8 @@ export function toIssues(error: z.ZodError): ValidationIssue[] {
   for (const issue of error.issues) {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ path: base ? `${base}.${key}` : key, code: 'unknown_field', message: `Unknown field "${key}".` });
+      for (const key of issue.keys)
+        out.push({ path: base ? `${base}.${key}` : key, code: 'unknown_field', message: `Unknown field "${key}".` });
     } else out.push({ path: base, code: code(issue), message: issue.message });
   }
   return out;

@@ -6,14 +6,16 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postStream } from '../testing/post-stream.ts';
+import { type ServerProcess, startServerProcess } from '../testing/server-process.ts';
 import { until } from '../testing/until.ts';
-import { startServerProcess, type ServerProcess } from '../testing/server-process.ts';
 
 const run = promisify(execFile);
 
 /** The real CLI, as `npm run backup -- <file>` / `npm run restore -- <file>` start it. */
 function cli(command: 'backup' | 'restore', file: string, env: Record<string, string>) {
-  return run(process.execPath, ['--import', 'tsx', 'server/backup/cli.ts', command, file], { env: { PATH: process.env.PATH ?? '', ...env } }).then(
+  return run(process.execPath, ['--import', 'tsx', 'server/backup/cli.ts', command, file], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+  }).then(
     (r) => ({ code: 0, out: r.stdout + r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
   );
@@ -36,7 +38,9 @@ describe('npm run backup / npm run restore on SQLite', () => {
     proc = undefined;
   });
 
-  it('copies a running server\'s database during a stream of posts with every lead acknowledged before it began, and restores it only after the server stopped', { timeout: 120_000 }, async () => {
+  it("copies a running server's database during a stream of posts with every lead acknowledged before it began, and restores it only after the server stopped", {
+    timeout: 120_000,
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bl-backup-'));
     const env = { DATA_DIR: dir, MIN_FILL_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_DAY: '0' };
     proc = await startServerProcess(env);
@@ -67,7 +71,10 @@ describe('npm run backup / npm run restore on SQLite', () => {
 
     // While the server runs, restore refuses and leaves the live database alone.
     const refused = await cli('restore', file, env);
-    expect(refused).toMatchObject({ code: 1, out: expect.stringMatching(/in use, probably by a running server: stop it first/) });
+    expect(refused).toMatchObject({
+      code: 1,
+      out: expect.stringMatching(/in use, probably by a running server: stop it first/),
+    });
     expect(idsIn(join(dir, 'leads.db')).size).toBe(acked.length);
 
     proc.child.kill('SIGTERM');
@@ -96,8 +103,14 @@ describe('npm run backup / npm run restore on SQLite', () => {
     const db = new Database(junk);
     db.exec('create table other (x)');
     db.close();
-    expect(await cli('restore', junk, { DATA_DIR: dir })).toMatchObject({ code: 1, out: expect.stringMatching(/not a Beraten lassen database/) });
-    expect(await cli('restore', join(dir, 'missing.db'), { DATA_DIR: dir })).toMatchObject({ code: 1, out: expect.stringMatching(/does not exist/) });
+    expect(await cli('restore', junk, { DATA_DIR: dir })).toMatchObject({
+      code: 1,
+      out: expect.stringMatching(/not a Beraten lassen database/),
+    });
+    expect(await cli('restore', join(dir, 'missing.db'), { DATA_DIR: dir })).toMatchObject({
+      code: 1,
+      out: expect.stringMatching(/does not exist/),
+    });
     expect(existsSync(join(dir, 'leads.db'))).toBe(false);
     const pg = await cli('backup', join(dir, 'x.dump'), { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' });
     expect(pg).toMatchObject({ code: 2, out: expect.stringMatching(/pg_dump --format=custom/) });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../config.ts';
 import { sqlitePath } from '../db/connect.ts';
-import { backupSqlite, BackupError } from './sqlite-backup.ts';
+import { BackupError, backupSqlite } from './sqlite-backup.ts';
 import { restoreSqlite } from './sqlite-restore.ts';
 
 const USAGE = 'usage: npm run backup -- <backup-file>   |   npm run restore -- <backup-file>';
@@ -27,7 +27,9 @@ async function main(argv: string[]): Promise<number> {
   const target = resolve(file);
   if (command === 'backup') {
     const r = await backupSqlite(db, target);
-    console.log(`Backed up ${db} to ${target}: ${r.pages} pages, ${r.leads} leads, schema ${r.migration}; PRAGMA integrity_check ok.`);
+    console.log(
+      `Backed up ${db} to ${target}: ${r.pages} pages, ${r.leads} leads, schema ${r.migration}; PRAGMA integrity_check ok.`,
+    );
   } else {
     const r = restoreSqlite(target, db);
     console.log(`Restored ${target} into ${db}: ${r.leads} leads, schema ${r.migration}; PRAGMA integrity_check ok.`);

@@ -20,11 +20,19 @@ export function verifySqliteFile(file: string): BackupCheck {
     db = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
     const result = db.pragma('integrity_check') as { integrity_check: string }[];
     const problems = result.map((r) => r.integrity_check).filter((r) => r !== 'ok');
-    if (problems.length) throw new BackupError(`${file} fails PRAGMA integrity_check: ${problems.slice(0, 5).join('; ')}`);
-    const tables = new Set((db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((t) => t.name));
-    if (!tables.has('leads') || !tables.has('kysely_migration')) throw new BackupError(`${file} is not a Beraten lassen database (no leads or kysely_migration table).`);
+    if (problems.length)
+      throw new BackupError(`${file} fails PRAGMA integrity_check: ${problems.slice(0, 5).join('; ')}`);
+    const tables = new Set(
+      (db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map(
+        (t) => t.name,
+      ),
+    );
+    if (!tables.has('leads') || !tables.has('kysely_migration'))
+      throw new BackupError(`${file} is not a Beraten lassen database (no leads or kysely_migration table).`);
     const leads = (db.prepare('select count(*) as n from leads').get() as { n: number }).n;
-    const last = db.prepare('select name from kysely_migration order by name desc limit 1').get() as { name: string } | undefined;
+    const last = db.prepare('select name from kysely_migration order by name desc limit 1').get() as
+      | { name: string }
+      | undefined;
     return { leads, migration: last?.name ?? null };
   } catch (err) {
     if (err instanceof BackupError) throw err;
@@ -41,7 +49,8 @@ export function verifySqliteFile(file: string): BackupCheck {
  */
 export async function backupSqlite(source: string, dest: string): Promise<BackupCheck & { pages: number }> {
   if (!existsSync(source)) throw new BackupError(`No database at ${source}; check DATABASE_URL or DATA_DIR.`);
-  if (existsSync(dest)) throw new BackupError(`${dest} already exists; choose a new file name (backups are never overwritten).`);
+  if (existsSync(dest))
+    throw new BackupError(`${dest} already exists; choose a new file name (backups are never overwritten).`);
   const tmp = `${dest}.partial`;
   rmSync(tmp, { force: true });
   const db = new SqliteDatabase(source, { fileMustExist: true });

@@ -1,7 +1,7 @@
 import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { BackupError, verifySqliteFile, type BackupCheck } from './sqlite-backup.ts';
+import { type BackupCheck, BackupError, verifySqliteFile } from './sqlite-backup.ts';
 
 const SIDE_FILES = ['-wal', '-shm', '-journal'];
 
@@ -29,7 +29,9 @@ export function assertNotInUse(file: string): void {
     db.pragma('wal_checkpoint(TRUNCATE)');
   } catch (err) {
     if ((err as { code?: string }).code === 'SQLITE_BUSY') {
-      throw new BackupError(`${file} is in use, probably by a running server: stop it first (SIGTERM or your process manager), then run the restore again.`);
+      throw new BackupError(
+        `${file} is in use, probably by a running server: stop it first (SIGTERM or your process manager), then run the restore again.`,
+      );
     }
     throw err;
   } finally {

@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postgresMissing } from '../testing/databases.ts';
@@ -16,7 +16,11 @@ export async function clusterSkipReason(): Promise<string | undefined> {
 const SHARED_SECRET = 'cluster-test-secret-0123456789abcdef0123456789';
 
 /** The environment of one instance in a cluster on one PostgreSQL database. */
-export function instanceEnv(databaseUrl: string, smtpUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+export function instanceEnv(
+  databaseUrl: string,
+  smtpUrl: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     DATABASE_URL: databaseUrl,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'bl-cluster-')),

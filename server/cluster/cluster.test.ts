@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshPostgres, type TestDb } from '../testing/databases.ts';
-import { startServerProcess, type ServerProcess } from '../testing/server-process.ts';
-import { startSmtpPeer, type SmtpPeer } from '../testing/smtp-peer.ts';
+import { type ServerProcess, startServerProcess } from '../testing/server-process.ts';
+import { type SmtpPeer, startSmtpPeer } from '../testing/smtp-peer.ts';
 import { clusterSkipReason, instanceEnv, until } from './cluster-helpers.ts';
 
 const skip = await clusterSkipReason();
@@ -28,7 +28,9 @@ describe.skipIf(Boolean(skip))('three instances on one PostgreSQL', () => {
     await testDb?.drop();
   });
 
-  it('stores one lead per key and mails every lead once, with one instance SIGKILLed mid-run', { timeout: 300_000 }, async () => {
+  it('stores one lead per key and mails every lead once, with one instance SIGKILLed mid-run', {
+    timeout: 300_000,
+  }, async () => {
     peer = await startSmtpPeer();
     // The peer keeps these first messages but hangs up before its 250, so each is sent again: duplicates by design.
     peer.dropNext(DROPS);
@@ -45,7 +47,11 @@ describe.skipIf(Boolean(skip))('three instances on one PostgreSQL', () => {
       const res = await fetch(`${proc.url}/api/leads`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `cluster-lead-${i}` },
-        body: JSON.stringify({ name: `Kunde ${i}`, email: `kunde${i}@example.de`, message: `Anfrage Nummer ${i}, bitte um Rückruf.` }),
+        body: JSON.stringify({
+          name: `Kunde ${i}`,
+          email: `kunde${i}@example.de`,
+          message: `Anfrage Nummer ${i}, bitte um Rückruf.`,
+        }),
       });
       const body = (await res.json()) as { id: string };
       if (res.status !== 201) throw new Error(`lead ${i}: ${res.status} ${JSON.stringify(body)}`);
@@ -72,7 +78,10 @@ describe.skipIf(Boolean(skip))('three instances on one PostgreSQL', () => {
         const i = next++;
         const procsNow = live();
         if (i % TWIN_EVERY === 0) {
-          const [a, b] = await Promise.all([postUntilAcked(i, procsNow[i % procsNow.length]), postUntilAcked(i, procsNow[(i + 1) % procsNow.length])]);
+          const [a, b] = await Promise.all([
+            postUntilAcked(i, procsNow[i % procsNow.length]),
+            postUntilAcked(i, procsNow[(i + 1) % procsNow.length]),
+          ]);
           twins.push({ i, a, b });
           acked.set(i, a.id);
         } else {
@@ -96,7 +105,8 @@ describe.skipIf(Boolean(skip))('three instances on one PostgreSQL', () => {
     for (const t of twins) expect(t.b.id, `twin ${t.i}`).toBe(t.a.id);
     const cleanTwins = twins.filter((t) => !t.a.retried && !t.b.retried);
     expect(cleanTwins.filter((t) => Number(t.a.replayed) + Number(t.b.replayed) !== 1)).toEqual([]);
-    const count = async (q: string) => (await sql.query<{ n: number }>(`select count(*)::int as n from ${q}`)).rows[0].n;
+    const count = async (q: string) =>
+      (await sql.query<{ n: number }>(`select count(*)::int as n from ${q}`)).rows[0].n;
     expect(await count('leads')).toBe(TOTAL);
     expect(await count('idempotency_keys')).toBe(TOTAL);
     expect(await count("jobs where kind = 'mail.notification'")).toBe(TOTAL);
@@ -105,9 +115,19 @@ describe.skipIf(Boolean(skip))('three instances on one PostgreSQL', () => {
 
     const mailed = () => new Set(peer!.mails.map((m) => m.parsed.messageId));
     // Generous: a send that times out twice under a loaded machine waits out two backoff steps (15-30 s, then 30-60 s).
-    await until(() => [...acked.values()].every((id) => mailed().has(messageId(id))), 180_000, 'a mail for every acknowledged lead', 500);
+    await until(
+      () => [...acked.values()].every((id) => mailed().has(messageId(id))),
+      180_000,
+      'a mail for every acknowledged lead',
+      500,
+    );
     const mailedMs = Date.now() - t0;
-    await until(async () => (await count("jobs where state <> 'sent'")) === 0, 10_000, 'every job recorded as sent', 200);
+    await until(
+      async () => (await count("jobs where state <> 'sent'")) === 0,
+      10_000,
+      'every job recorded as sent',
+      200,
+    );
     // A claim bumps attempts and every finished send records a row: a claim without a row is one the victim died holding.
     const orphans = (
       await sql.query<{ id: string; lead_id: string; state: string; taken_at: string }>(
@@ -130,13 +150,16 @@ describe.skipIf(Boolean(skip))('three instances on one PostgreSQL', () => {
       'select j.lead_id, count(*)::int as n from job_attempts a join jobs j on j.id = a.job_id where a.ok = 0 group by j.lead_id',
     );
     const unseenReplies = new Map(failed.rows.map((r) => [messageId(r.lead_id), r.n]));
-    for (const o of orphans) unseenReplies.set(messageId(o.lead_id), (unseenReplies.get(messageId(o.lead_id)) ?? 0) + 1);
+    for (const o of orphans)
+      unseenReplies.set(messageId(o.lead_id), (unseenReplies.get(messageId(o.lead_id)) ?? 0) + 1);
     const unexplained = [...copies].filter(([id, n]) => n > 1 + (unseenReplies.get(id) ?? 0));
     expect(unexplained).toEqual([]);
     const dropped = peer.mails.slice(0, DROPS).map((m) => m.parsed.messageId!);
     expect(dropped.every((id) => copies.get(id)! >= 2)).toBe(true);
     expect(copies.size).toBe(TOTAL);
     const extra = peer.mails.length - TOTAL;
-    console.log(`cluster: ${TOTAL} leads, ${twins.length} twin posts, ${orphans.length} jobs taken over from the killed instance, ${extra} duplicate mails (all explained); posted in ${postedMs} ms, all mailed after ${mailedMs} ms`);
+    console.log(
+      `cluster: ${TOTAL} leads, ${twins.length} twin posts, ${orphans.length} jobs taken over from the killed instance, ${extra} duplicate mails (all explained); posted in ${postedMs} ms, all mailed after ${mailedMs} ms`,
+    );
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../db/connect.ts';
 import { migrate } from '../db/migrate.ts';
 import { freshPostgres, type TestDb } from '../testing/databases.ts';
-import { startServerProcess, type ServerProcess } from '../testing/server-process.ts';
+import { type ServerProcess, startServerProcess } from '../testing/server-process.ts';
 import { clusterSkipReason, freePort, healthStatus, instanceEnv, until } from './cluster-helpers.ts';
 
 const skip = await clusterSkipReason();
@@ -38,12 +38,19 @@ describe.skipIf(Boolean(skip))('migrations with several instances on one Postgre
       const instances = Array.from({ length: 4 }, () => connect(testDb.url, { poolSize: 2, statementTimeoutMs: 5000 }));
       const outcomes = await Promise.allSettled(instances.map((db) => migrate(db)));
       await Promise.all(instances.map((db) => db.kysely.destroy()));
-      expect(outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok', 'ok']);
+      expect(outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : 'ok'))).toEqual([
+        'ok',
+        'ok',
+        'ok',
+        'ok',
+      ]);
       expect(await migrationNames(testDb)).toEqual(expected);
     }
   });
 
-  it('starts two server processes at the same moment on an empty database; both answer /healthz 200', { timeout: 60_000 }, async () => {
+  it('starts two server processes at the same moment on an empty database; both answer /healthz 200', {
+    timeout: 60_000,
+  }, async () => {
     const testDb = await freshPostgres({ migrate: false });
     dbs.push(testDb);
     const env = instanceEnv(testDb.url, 'smtp://127.0.0.1:9');
@@ -51,7 +58,9 @@ describe.skipIf(Boolean(skip))('migrations with several instances on one Postgre
     procs.push(...started);
     expect(await Promise.all(started.map((p) => healthStatus(p.url)))).toEqual([200, 200]);
     expect(await migrationNames(testDb)).toEqual(expected);
-    const { rows } = await testDb.db.pgPool!.query("select count(*)::int as n from information_schema.tables where table_name = 'leads'");
+    const { rows } = await testDb.db.pgPool!.query(
+      "select count(*)::int as n from information_schema.tables where table_name = 'leads'",
+    );
     expect(rows[0].n).toBe(1);
     const res = await fetch(`${started[1].url}/api/leads`, {
       method: 'POST',
@@ -61,7 +70,9 @@ describe.skipIf(Boolean(skip))('migrations with several instances on one Postgre
     expect(res.status).toBe(201);
   });
 
-  it('answers 503 (health and leads) while another instance holds the migration lock, longer than the statement timeout, then 200', { timeout: 60_000 }, async () => {
+  it('answers 503 (health and leads) while another instance holds the migration lock, longer than the statement timeout, then 200', {
+    timeout: 60_000,
+  }, async () => {
     const testDb = await freshPostgres({ migrate: false });
     dbs.push(testDb);
     const holder = new pg.Client({ connectionString: testDb.url });
@@ -71,12 +82,18 @@ describe.skipIf(Boolean(skip))('migrations with several instances on one Postgre
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
       // A lock wait past DB_STATEMENT_TIMEOUT_MS must not kill the start: a long migration elsewhere is normal.
-      const starting = startServerProcess(instanceEnv(testDb.url, 'smtp://127.0.0.1:9', { PORT: String(port), DB_STATEMENT_TIMEOUT_MS: '1000' }));
+      const starting = startServerProcess(
+        instanceEnv(testDb.url, 'smtp://127.0.0.1:9', { PORT: String(port), DB_STATEMENT_TIMEOUT_MS: '1000' }),
+      );
       starting.catch(() => {});
       await until(async () => (await healthStatus(url)) === 503, 30_000, '/healthz 503 while the migration waits');
       await new Promise((r) => setTimeout(r, 2500));
       expect(await healthStatus(url)).toBe(503);
-      expect(await fetch(`${url}/healthz`).then((r) => r.json())).toEqual({ status: 'starting', database: 'migrating', code: 'E_DB_MIGRATING' });
+      expect(await fetch(`${url}/healthz`).then((r) => r.json())).toEqual({
+        status: 'starting',
+        database: 'migrating',
+        code: 'E_DB_MIGRATING',
+      });
       // A proxy that ignores /healthz may still send a lead: it gets a clear 503 to retry, not a 500 from a missing table.
       const early = await fetch(`${url}/api/leads`, {
         method: 'POST',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChallengeResponse } from '../../shared/api-types.ts';
 import { solvePow } from '../spam/spam-testing.ts';
 import { freshPostgres, type TestDb } from '../testing/databases.ts';
-import { startServerProcess, type ServerProcess } from '../testing/server-process.ts';
+import { type ServerProcess, startServerProcess } from '../testing/server-process.ts';
 import { clusterSkipReason, instanceEnv } from './cluster-helpers.ts';
 
 const skip = await clusterSkipReason();
@@ -30,12 +30,18 @@ describe.skipIf(Boolean(skip))('state two instances share through PostgreSQL', (
     await testDb?.drop();
   });
 
-  const challenge = async (p: ServerProcess): Promise<ChallengeResponse> => (await fetch(`${p.url}/api/leads/challenge`)).json() as Promise<ChallengeResponse>;
+  const challenge = async (p: ServerProcess): Promise<ChallengeResponse> =>
+    (await fetch(`${p.url}/api/leads/challenge`)).json() as Promise<ChallengeResponse>;
   const post = (p: ServerProcess, client: string, body: Record<string, unknown>) =>
     fetch(`${p.url}/api/leads`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': client },
-      body: JSON.stringify({ name: 'Jürgen Größe', email: `${client}@example.de`, message: 'Bitte um Rückruf.', ...body }),
+      body: JSON.stringify({
+        name: 'Jürgen Größe',
+        email: `${client}@example.de`,
+        message: 'Bitte um Rückruf.',
+        ...body,
+      }),
     });
   const status = async (id: string) =>
     (await testDb.db.pgPool!.query<{ status: string }>('select status from leads where id = $1', [id])).rows[0]?.status;
@@ -69,7 +75,9 @@ describe.skipIf(Boolean(skip))('state two instances share through PostgreSQL', (
     }
     expect(codes.filter((c) => c === 201)).toHaveLength(4);
     expect(codes.slice(4)).toEqual([429, 429, 429, 429]);
-    const { rows } = await testDb.db.pgPool!.query<{ n: number }>("select count(*)::int as n from leads where email = '198.51.100.7@example.de'");
+    const { rows } = await testDb.db.pgPool!.query<{ n: number }>(
+      "select count(*)::int as n from leads where email = '198.51.100.7@example.de'",
+    );
     expect(rows[0].n).toBe(4);
   });
 });

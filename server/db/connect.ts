@@ -39,7 +39,12 @@ export function connect(url: string, opts: ConnectOptions = {}): Db {
     pool.on('error', () => {});
     const safe = new URL(url);
     safe.password = '';
-    return { kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', describe: safe.toString(), pgPool: pool };
+    return {
+      kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      dialect: 'postgres',
+      describe: safe.toString(),
+      pgPool: pool,
+    };
   }
   const file = sqlitePath(url);
   mkdirSync(dirname(file), { recursive: true });
@@ -48,7 +53,12 @@ export function connect(url: string, opts: ConnectOptions = {}): Db {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
-  return { kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), dialect: 'sqlite', describe: file, sqlite };
+  return {
+    kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
+    dialect: 'sqlite',
+    describe: file,
+    sqlite,
+  };
 }
 
 const STATEMENT_CACHE_SIZE = 500;

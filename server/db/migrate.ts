@@ -1,11 +1,11 @@
-import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
+import { Kysely, type Migration, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Db } from './connect.ts';
-import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-outbox.ts';
 import * as m0004 from './migrations/0004-spam.ts';
 import * as m0005 from './migrations/0005-ops.ts';
+import type { Database } from './schema.ts';
 
 // Listed by hand so the bundle-free tsx start and the tests see the same ordered set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,7 +22,12 @@ const MIGRATIONS: Record<string, Migration> = {
 async function withMigrationConnection<T>(db: Db, run: (kysely: Kysely<Database>) => Promise<T>): Promise<T> {
   if (!db.pgPool) return run(db.kysely);
   // pg-pool keeps the password non-enumerable, so a spread alone would drop it.
-  const pool = new pg.Pool({ ...db.pgPool.options, password: db.pgPool.options.password, max: 1, statement_timeout: undefined });
+  const pool = new pg.Pool({
+    ...db.pgPool.options,
+    password: db.pgPool.options.password,
+    max: 1,
+    statement_timeout: undefined,
+  });
   pool.on('error', () => {});
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
@@ -40,6 +45,8 @@ export async function migrate(db: Db, upTo?: string): Promise<void> {
   });
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
-    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postLead, validLead } from '../spam/spam-testing.ts';
-import { makeHarness, type Harness } from '../testing/app-harness.ts';
+import { type Harness, makeHarness } from '../testing/app-harness.ts';
 
 type Issues = { error: string; issues: { path: string; code: string; message: string }[] };
 
 // Every string field a visitor can send, as a path and a way to put a value there.
 const FIELDS: [string, (v: string) => object][] = [
-  ...['name', 'company', 'topic', 'message', 'consentVersion'].map((f): [string, (v: string) => object] => [f, (v) => ({ [f]: v })]),
+  ...['name', 'company', 'topic', 'message', 'consentVersion'].map((f): [string, (v: string) => object] => [
+    f,
+    (v) => ({ [f]: v }),
+  ]),
   ['source.utm_source', (v) => ({ source: { utm_source: v } })],
   ['source.utm_campaign', (v) => ({ source: { utm_campaign: v } })],
   ['source.url', (v) => ({ source: { url: `https://www.kunde.de/${v}` } })],
@@ -36,7 +39,9 @@ describe('hostile characters in every string field', () => {
         const res = await postLead(h, { ...validLead, ...put(value) });
         expect(res.status, `${label} in ${path}`).toBe(422);
         const body = (await res.json()) as Issues;
-        expect(body.issues, `${label} in ${path}`).toEqual([{ path, code: 'invalid_chars', message: 'Dieses Feld enthält unzulässige Steuerzeichen.' }]);
+        expect(body.issues, `${label} in ${path}`).toEqual([
+          { path, code: 'invalid_chars', message: 'Dieses Feld enthält unzulässige Steuerzeichen.' },
+        ]);
       }
     });
   }
@@ -49,12 +54,23 @@ describe('hostile characters in every string field', () => {
   });
 
   it('stores emoji, right-to-left and CJK text exactly as sent', async () => {
-    const lead = { ...validLead, name: 'محمد 李小龍 👩🏽‍💻', company: 'שלום בע״מ', topic: '人工知能 🤖', message: 'مرحبا\nこんにちは 🇩🇪' };
+    const lead = {
+      ...validLead,
+      name: 'محمد 李小龍 👩🏽‍💻',
+      company: 'שלום בע״מ',
+      topic: '人工知能 🤖',
+      message: 'مرحبا\nこんにちは 🇩🇪',
+    };
     const res = await postLead(h, lead);
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: string };
     const row = await h.testDb.db.kysely.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    expect([row.name, row.company, row.topic, row.message]).toEqual([lead.name, lead.company, lead.topic, lead.message]);
+    expect([row.name, row.company, row.topic, row.message]).toEqual([
+      lead.name,
+      lead.company,
+      lead.topic,
+      lead.message,
+    ]);
   });
 
   it('accepts one plain address up to 254 characters and refuses anything longer or stranger', async () => {
@@ -64,7 +80,17 @@ describe('hostile characters in every string field', () => {
     expect((await postLead(h, { ...validLead, email: longest })).status).toBe(422);
     const ok = `${'a'.repeat(64)}@${'d'.repeat(60)}.${'e'.repeat(60)}.${'f'.repeat(60)}.de`;
     expect((await postLead(h, { ...validLead, email: ok })).status).toBe(201);
-    for (const email of [`a${ok}`, `${'a'.repeat(65)}@b.de`, 'a@b', 'a@@b.de', '<a@b.de>', 'Anna <a@b.de>', 'a@b.de;c@d.de', 'a@-b.de', ' a@b.de\u0000']) {
+    for (const email of [
+      `a${ok}`,
+      `${'a'.repeat(65)}@b.de`,
+      'a@b',
+      'a@@b.de',
+      '<a@b.de>',
+      'Anna <a@b.de>',
+      'a@b.de;c@d.de',
+      'a@-b.de',
+      ' a@b.de\u0000',
+    ]) {
       expect((await postLead(h, { ...validLead, email })).status, email).toBe(422);
     }
     for (const email of ['a.b+tag@sub.example.de', 'juergen@müller.de', 'x@example.xn--p1ai']) {
@@ -73,7 +99,8 @@ describe('hostile characters in every string field', () => {
   });
 
   it('accepts phone numbers of digits, spaces and + - / ( ) only', async () => {
-    for (const phone of ['+49 (0)30 123456-7', '030/123 456']) expect((await postLead(h, { ...validLead, phone })).status, phone).toBe(201);
+    for (const phone of ['+49 (0)30 123456-7', '030/123 456'])
+      expect((await postLead(h, { ...validLead, phone })).status, phone).toBe(201);
     for (const phone of ['+49 30 CALL-NOW', '123;456', '１２３', '---', '+49\t30']) {
       const res = await postLead(h, { ...validLead, phone });
       expect(res.status, phone).toBe(422);
@@ -83,7 +110,9 @@ describe('hostile characters in every string field', () => {
   it('refuses a page address that is not http(s), so no javascript: link reaches the admin', async () => {
     const res = await postLead(h, { ...validLead, source: { url: 'javascript:alert(1)' } });
     expect(res.status).toBe(422);
-    expect(((await res.json()) as Issues).issues).toEqual([{ path: 'source.url', code: 'invalid_value', message: 'Dieser Wert ist nicht zulässig.' }]);
+    expect(((await res.json()) as Issues).issues).toEqual([
+      { path: 'source.url', code: 'invalid_value', message: 'Dieser Wert ist nicht zulässig.' },
+    ]);
   });
 
   it('bounds the spam fields and says how long they may be', async () => {

@@ -2,20 +2,20 @@ import { z } from 'zod';
 import type { LeadInput, ValidationIssue } from '../../shared/api-types.ts';
 import {
   CONSENT_VERSION_MAX,
-  FIELD_NAMES,
-  LEAD_FIELDS,
-  LOCALES,
-  MESSAGES,
-  SOURCE_KEYS,
   checkField,
   checkSource,
   cleanText,
   codePoints,
-  message,
+  FIELD_NAMES,
   type FieldRule,
   type IssueCode,
+  LEAD_FIELDS,
   type LeadField,
+  LOCALES,
   type Locale,
+  MESSAGES,
+  message,
+  SOURCE_KEYS,
   type SourceKey,
 } from '../../shared/lead-spec.ts';
 
@@ -31,7 +31,11 @@ const specField = (field: LeadField) =>
 
 const shortLine = (max: number) =>
   z.string().superRefine((value, ctx) => {
-    const code: IssueCode | undefined = !cleanText(value) ? 'invalid_chars' : codePoints(value) > max ? 'too_long' : undefined;
+    const code: IssueCode | undefined = !cleanText(value)
+      ? 'invalid_chars'
+      : codePoints(value) > max
+        ? 'too_long'
+        : undefined;
     if (code) ctx.addIssue({ code: 'custom', message: code, params: { code } });
   });
 
@@ -71,7 +75,8 @@ function issueCode(issue: z.core.$ZodIssue, raw: unknown): IssueCode {
   if (issue.code === 'custom') return (issue.params?.code as IssueCode) ?? 'invalid_value';
   if (issue.code === 'invalid_type') {
     let at: unknown = raw;
-    for (const key of issue.path) at = at && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[key] : undefined;
+    for (const key of issue.path)
+      at = at && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[key] : undefined;
     return at === undefined && issue.path.length > 0 ? 'required' : 'invalid_type';
   }
   if (issue.code === 'too_big') return 'too_long';
@@ -79,7 +84,10 @@ function issueCode(issue: z.core.$ZodIssue, raw: unknown): IssueCode {
 }
 
 /** Validates a parsed JSON body; issues come back in the visitor's locale with the spec's codes. */
-export function parseLead(raw: unknown, locale: Locale): { ok: true; lead: ParsedLead } | { ok: false; issues: ValidationIssue[] } {
+export function parseLead(
+  raw: unknown,
+  locale: Locale,
+): { ok: true; lead: ParsedLead } | { ok: false; issues: ValidationIssue[] } {
   const result = LeadInputSchema.safeParse(raw);
   if (result.success) return { ok: true, lead: result.data as ParsedLead };
   const issues: ValidationIssue[] = [];
@@ -94,7 +102,10 @@ export function parseLead(raw: unknown, locale: Locale): { ok: true; lead: Parse
     }
     const code = issueCode(issue, raw);
     const field = (FIELD_NAMES as string[]).includes(base) ? (base as LeadField) : undefined;
-    const text = issue.code === 'too_big' && !field ? MESSAGES[locale].too_long.replace('{max}', String(issue.maximum)) : message(locale, code, field);
+    const text =
+      issue.code === 'too_big' && !field
+        ? MESSAGES[locale].too_long.replace('{max}', String(issue.maximum))
+        : message(locale, code, field);
     issues.push({ path: base, code, message: text });
   }
   return { ok: false, issues };

@@ -3,7 +3,7 @@ import { bearerAuth } from 'hono/bearer-auth';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { errorHandler } from '../errors.ts';
 import { silentLogger } from '../logger.ts';
-import { makeHarness, type Harness } from '../testing/app-harness.ts';
+import { type Harness, makeHarness } from '../testing/app-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
 import { adminAuthLimiter } from './admin-auth.ts';
 
@@ -23,7 +23,11 @@ describeEachDb('adminAuthLimiter', (dialect) => {
   afterAll(() => h.close());
 
   const get = (token: string, remoteAddress: string) =>
-    app.request('/admin/leads', { headers: { Authorization: `Bearer ${token}` } }, { incoming: { socket: { remoteAddress } } });
+    app.request(
+      '/admin/leads',
+      { headers: { Authorization: `Bearer ${token}` } },
+      { incoming: { socket: { remoteAddress } } },
+    );
 
   it('lets a right token through without counting it', async () => {
     for (let i = 0; i < 5; i++) expect((await get(TOKEN, '203.0.113.30')).status).toBe(200);

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { isIP, type BlockList } from 'node:net';
+import { type BlockList, isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { isTrusted, normalizeAddress } from './trust-proxy.ts';
@@ -24,7 +24,10 @@ export function clientAddress(c: Context, trust: BlockList | undefined): string 
   const socket = socketAddress(c);
   if (!socket) return NO_SOCKET;
   if (!trust) return socket;
-  const forwarded = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => normalizeAddress(s.trim())).filter(Boolean);
+  const forwarded = (c.req.header('x-forwarded-for') ?? '')
+    .split(',')
+    .map((s) => normalizeAddress(s.trim()))
+    .filter(Boolean);
   let address = socket;
   while (isTrusted(trust, address) && forwarded.length) {
     const next = forwarded.pop()!;
@@ -40,11 +43,19 @@ export function addressGroup(address: string): string {
   const [head, tail = ''] = address.split('::');
   const left = head ? head.split(':') : [];
   const right = address.includes('::') && tail ? tail.split(':') : [];
-  const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+  const groups = address.includes('::')
+    ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
 }
 
 /** A keyed hash of the address group: limits can tell clients apart without storing an IP (Breyer). */
 export function clientKey(address: string, secret: string): string {
-  return createHmac('sha256', secret).update(`client:${addressGroup(address)}`).digest('base64url').slice(0, 27);
+  return createHmac('sha256', secret)
+    .update(`client:${addressGroup(address)}`)
+    .digest('base64url')
+    .slice(0, 27);
 }

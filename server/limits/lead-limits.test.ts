@@ -2,13 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { postLead, validLead } from '../spam/spam-testing.ts';
-import { makeHarness, type Harness } from '../testing/app-harness.ts';
+import { type Harness, makeHarness } from '../testing/app-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
 
 const LIMIT_ENV = { RATE_LIMIT_PER_MINUTE: '5', RATE_LIMIT_PER_DAY: '30' };
 
 /** Posts n leads from one socket address and returns the statuses. */
-async function flood(h: Pick<Harness, 'app'>, n: number, remote: string, headers: (i: number) => Record<string, string> = () => ({})) {
+async function flood(
+  h: Pick<Harness, 'app'>,
+  n: number,
+  remote: string,
+  headers: (i: number) => Record<string, string> = () => ({}),
+) {
   const statuses: number[] = [];
   for (let i = 0; i < n; i++) statuses.push((await postLead(h, validLead, headers(i), remote)).status);
   return statuses;
@@ -39,14 +44,18 @@ describeEachDb('rate limits on POST /api/leads', (dialect) => {
 
   it('treats all addresses of one IPv6 /64 as one client', async () => {
     const rotating: number[] = [];
-    for (let i = 0; i < 6; i++) rotating.push((await postLead(h, validLead, {}, `2001:db8:1:2::${(i + 1).toString(16)}`)).status);
+    for (let i = 0; i < 6; i++)
+      rotating.push((await postLead(h, validLead, {}, `2001:db8:1:2::${(i + 1).toString(16)}`)).status);
     expect(rotating).toEqual([201, 201, 201, 201, 201, 429]);
     expect((await postLead(h, validLead, {}, '2001:db8:1:3::1')).status).toBe(201);
   });
 
   if (dialect === 'postgres') {
     it('counts posts to two instances on one database together', async () => {
-      const twin = createApp({ ...h.deps, config: loadConfig({ ...LIMIT_ENV, DATA_DIR: h.config.DATA_DIR, ALLOWED_ORIGINS: 'https://www.kunde.de' }) });
+      const twin = createApp({
+        ...h.deps,
+        config: loadConfig({ ...LIMIT_ENV, DATA_DIR: h.config.DATA_DIR, ALLOWED_ORIGINS: 'https://www.kunde.de' }),
+      });
       const a = await flood(h, 3, '203.0.113.12');
       const b = await flood({ app: twin }, 3, '203.0.113.12');
       expect([...a, ...b]).toEqual([201, 201, 201, 201, 201, 429]);
@@ -67,7 +76,9 @@ describe('rate limits behind a trusted proxy', () => {
   });
 
   it('still limits one client behind the proxy, whatever it prepends to X-Forwarded-For', async () => {
-    const statuses = await flood(h, 6, '::ffff:127.0.0.1', (i) => ({ 'X-Forwarded-For': `10.9.9.${i}, 198.51.100.77` }));
+    const statuses = await flood(h, 6, '::ffff:127.0.0.1', (i) => ({
+      'X-Forwarded-For': `10.9.9.${i}, 198.51.100.77`,
+    }));
     expect(statuses).toEqual([201, 201, 201, 201, 201, 429]);
   });
 
@@ -99,7 +110,9 @@ describe('daily limit and switches', () => {
   });
 
   it('refuses a TRUST_PROXY entry that is not an address, naming the variable and the fix', () => {
-    expect(() => loadConfig({ TRUST_PROXY: 'proxy.internal' })).toThrow(/TRUST_PROXY: "proxy.internal" is not a proxy address; list the proxies' IPs/);
+    expect(() => loadConfig({ TRUST_PROXY: 'proxy.internal' })).toThrow(
+      /TRUST_PROXY: "proxy.internal" is not a proxy address; list the proxies' IPs/,
+    );
     expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 172.16.0.0/12, loopback, ::1' }).TRUST_PROXY).toBeDefined();
   });
 });

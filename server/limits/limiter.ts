@@ -1,6 +1,11 @@
 import type { Context } from 'hono';
 import type pg from 'pg';
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
 import type { Db } from '../db/connect.ts';
 
 export const RATE_LIMIT_TABLE = 'rate_limits';
@@ -19,8 +24,9 @@ function tableReady(pool: pg.Pool): Promise<void> {
   let ready = tables.get(pool);
   if (!ready) {
     ready = new Promise<void>((resolve, reject) => {
-      new RateLimiterPostgres({ storeClient: pool, storeType: 'pool', tableName: RATE_LIMIT_TABLE, points: 1, duration: 1 }, (err?: Error) =>
-        err ? reject(err) : resolve(),
+      new RateLimiterPostgres(
+        { storeClient: pool, storeType: 'pool', tableName: RATE_LIMIT_TABLE, points: 1, duration: 1 },
+        (err?: Error) => (err ? reject(err) : resolve()),
       );
     });
     ready.catch(() => tables.delete(pool));
@@ -60,7 +66,9 @@ export function lazyLimiter(db: Db, spec: LimitSpec): () => Promise<RateLimiterA
 /** The 429 answer: Retry-After in whole seconds, never 0. */
 export function tooMany(c: Context, msBeforeNext: number, message: string) {
   const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return c.json({ error: 'rate_limited', message: message.replace('{s}', String(seconds)) }, 429, { 'Retry-After': String(seconds) });
+  return c.json({ error: 'rate_limited', message: message.replace('{s}', String(seconds)) }, 429, {
+    'Retry-After': String(seconds),
+  });
 }
 
 export const isLimited = (err: unknown): err is RateLimiterRes => err instanceof RateLimiterRes;

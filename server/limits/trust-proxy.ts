@@ -26,7 +26,11 @@ function addItem(list: BlockList, item: string): boolean {
   return true;
 }
 
-const items = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const items = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** The config check: undefined when TRUST_PROXY is fine, else what to write instead. */
 export function trustProxyProblem(value: string | undefined): string | undefined {

@@ -17,7 +17,8 @@ export const CONFIRMATION_STRINGS: Record<Locale, ConfirmationStrings> = {
       `vielen Dank für Ihre Anfrage. Sie ist bei ${company} eingegangen, und wir melden uns so bald wie möglich bei Ihnen.`,
       'Wenn Sie noch etwas ergänzen möchten, antworten Sie einfach auf diese E-Mail.',
     ],
-    notYou: 'Diese E-Mail wurde automatisch versandt. Falls Sie keine Anfrage gestellt haben, können Sie sie einfach ignorieren.',
+    notYou:
+      'Diese E-Mail wurde automatisch versandt. Falls Sie keine Anfrage gestellt haben, können Sie sie einfach ignorieren.',
     closing: 'Mit freundlichen Grüßen',
   },
   en: {

@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import type { AddressObject } from 'mailparser';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config.ts';
 import { CONFIRMATION_KIND } from '../outbox/mail-confirmation.ts';
-import { outboxFixture, type OutboxFixture } from '../outbox/outbox-fixture.ts';
+import { type OutboxFixture, outboxFixture } from '../outbox/outbox-fixture.ts';
 import { describeEachDb } from '../testing/each-db.ts';
 import type { ReceivedMail } from '../testing/smtp-peer.ts';
 
@@ -33,12 +33,31 @@ const PROBE = {
     utm_content: 'qxcontentprobe',
   },
 };
-const FORBIDDEN = ['qxcompanyprobe', 'qxtopicprobe', 'qxmessageprobe', 'phish.example', '5550199', 'qxconsentprobe', 'qxurlprobe', 'qxreferrerprobe',
-  'qxsourceprobe', 'qxmediumprobe', 'qxcampaignprobe', 'qxtermprobe', 'qxcontentprobe'];
+const FORBIDDEN = [
+  'qxcompanyprobe',
+  'qxtopicprobe',
+  'qxmessageprobe',
+  'phish.example',
+  '5550199',
+  'qxconsentprobe',
+  'qxurlprobe',
+  'qxreferrerprobe',
+  'qxsourceprobe',
+  'qxmediumprobe',
+  'qxcampaignprobe',
+  'qxtermprobe',
+  'qxcontentprobe',
+];
 
 function everythingIn(mail: ReceivedMail): string {
   const { parsed } = mail;
-  return [mail.raw.toString('latin1'), parsed.subject, parsed.text, String(parsed.html), [...parsed.headers.values()].map((v) => JSON.stringify(v)).join('\n')]
+  return [
+    mail.raw.toString('latin1'),
+    parsed.subject,
+    parsed.text,
+    String(parsed.html),
+    [...parsed.headers.values()].map((v) => JSON.stringify(v)).join('\n'),
+  ]
     .join('\n')
     .toLowerCase();
 }
@@ -47,7 +66,7 @@ describe('visitor confirmation as it arrives over SMTP', () => {
   let f: OutboxFixture;
   afterEach(() => f.close());
 
-  it('thanks the visitor in German by name with the firm\'s contact data, and carries no other text the visitor typed', async () => {
+  it("thanks the visitor in German by name with the firm's contact data, and carries no other text the visitor typed", async () => {
     f = await outboxFixture('sqlite', ON);
     const id = await f.post({ ...PROBE, locale: 'de', consent: true });
     await f.outbox.drainOnce();
@@ -63,7 +82,10 @@ describe('visitor confirmation as it arrives over SMTP', () => {
     expect(parsed.subject).toBe('Ihre Anfrage bei Muster Beratung GmbH');
     const text = parsed.text ?? '';
     expect(text.startsWith('Guten Tag Zelda Quux,\n')).toBe(true);
-    for (const line of ['Mit freundlichen Grüßen\nMuster Beratung GmbH\nMusterstraße 1, 10115 Berlin\nTelefon +49 30 1234567\nwww.muster-beratung.example', 'Falls Sie keine Anfrage gestellt haben']) {
+    for (const line of [
+      'Mit freundlichen Grüßen\nMuster Beratung GmbH\nMusterstraße 1, 10115 Berlin\nTelefon +49 30 1234567\nwww.muster-beratung.example',
+      'Falls Sie keine Anfrage gestellt haben',
+    ]) {
       expect(text).toContain(line);
     }
     expect(String(parsed.html)).toContain('<html lang="de">');
@@ -109,8 +131,13 @@ describeEachDb('confirmation cap per address', (dialect) => {
   afterEach(() => f.close());
 
   const confirmations = () =>
-    f.h.testDb.db.kysely.selectFrom('jobs').innerJoin('leads', 'leads.id', 'jobs.lead_id').select(['leads.email', 'jobs.target'])
-      .where('jobs.kind', '=', CONFIRMATION_KIND).orderBy('jobs.created_at').execute();
+    f.h.testDb.db.kysely
+      .selectFrom('jobs')
+      .innerJoin('leads', 'leads.id', 'jobs.lead_id')
+      .select(['leads.email', 'jobs.target'])
+      .where('jobs.kind', '=', CONFIRMATION_KIND)
+      .orderBy('jobs.created_at')
+      .execute();
 
   it('sends at most one confirmation per address in 24 hours, counting the address case-insensitively, and never for spam', async () => {
     f = await outboxFixture(dialect, ON);
@@ -130,12 +157,18 @@ describeEachDb('confirmation cap per address', (dialect) => {
 
     f.h.advance(23 * HOUR + 1000);
     await f.post({ ...PROBE, email: 'anna@example.de', message: 'third inquiry, a day later' });
-    expect((await confirmations()).map((c) => c.email)).toEqual(['anna@example.de', 'bert@example.de', 'anna@example.de']);
+    expect((await confirmations()).map((c) => c.email)).toEqual([
+      'anna@example.de',
+      'bert@example.de',
+      'anna@example.de',
+    ]);
   });
 
   it('lets only one of many simultaneous posts from one address queue a confirmation', async () => {
     f = await outboxFixture(dialect, ON);
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => f.post({ ...PROBE, email: 'dora@example.de', message: `parallel ${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => f.post({ ...PROBE, email: 'dora@example.de', message: `parallel ${i}` })),
+    );
     expect(new Set(results).size).toBe(8);
     expect(await confirmations()).toHaveLength(1);
   });

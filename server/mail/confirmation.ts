@@ -1,8 +1,8 @@
 import type { Options } from 'nodemailer/lib/mailer';
 import type { LeadsTable } from '../db/schema.ts';
+import { CONFIRMATION_STRINGS } from './confirmation-strings.ts';
 import { displayName, escapeHtml, oneLine } from './escape.ts';
 import { leadMessageId } from './message-id.ts';
-import { CONFIRMATION_STRINGS } from './confirmation-strings.ts';
 
 export interface ConfirmationSettings {
   MAIL_FROM: string;
@@ -21,7 +21,7 @@ export function buildConfirmation(lead: ConfirmationLead, settings: Confirmation
   const name = displayName(lead.name);
   const signature = [company, ...settings.companyContact.map((line) => oneLine(line, 200))];
   const paragraphs = [s.greeting(name), ...s.body(company)];
-  const text = [...paragraphs, `${s.closing}\n${signature.join('\n')}`, '--', s.notYou].join('\n\n') + '\n';
+  const text = `${[...paragraphs, `${s.closing}\n${signature.join('\n')}`, '--', s.notYou].join('\n\n')}\n`;
   const p = (t: string) => `<p>${escapeHtml(t)}</p>`;
   const html = [
     `<!doctype html><html lang="${lead.locale === 'en' ? 'en' : 'de'}"><head><meta charset="utf-8"><title>${escapeHtml(s.subject(company))}</title></head>`,

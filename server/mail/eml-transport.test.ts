@@ -4,24 +4,39 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.ts';
 import { startOutbox } from '../outbox/start.ts';
-import { makeHarness, type Harness } from '../testing/app-harness.ts';
+import { type Harness, makeHarness } from '../testing/app-harness.ts';
 import { createMailTransport } from './transport.ts';
 
 describe('.eml mode (no SMTP_URL)', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await makeHarness('sqlite', { MAIL_FROM: 'Beraten lassen <leads@beratung.example>', SALES_INBOX: 'vertrieb@beratung.example' });
+    h = await makeHarness('sqlite', {
+      MAIL_FROM: 'Beraten lassen <leads@beratung.example>',
+      SALES_INBOX: 'vertrieb@beratung.example',
+    });
   });
   afterAll(() => h.close());
 
   it('writes each mail as an .eml file named by date and lead id that a mail parser reads back', async () => {
     const transport = createMailTransport(h.config);
     expect(transport.describe).toContain(h.config.mailDir);
-    const outbox = startOutbox({ config: h.config, db: h.testDb.db, clock: h.deps.clock, logger: silentLogger, transport });
+    const outbox = startOutbox({
+      config: h.config,
+      db: h.testDb.db,
+      clock: h.deps.clock,
+      logger: silentLogger,
+      transport,
+    });
     const res = await h.app.request('/api/leads', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'Jürgen Größe', email: 'juergen@example.de', message: 'Grüße aus Köln', topic: 'Datenstrategie', locale: 'de' }),
+      body: JSON.stringify({
+        name: 'Jürgen Größe',
+        email: 'juergen@example.de',
+        message: 'Grüße aus Köln',
+        topic: 'Datenstrategie',
+        locale: 'de',
+      }),
     });
     const { id } = (await res.json()) as { id: string };
     expect(await outbox.drainOnce()).toBe(1);
@@ -35,7 +50,11 @@ describe('.eml mode (no SMTP_URL)', () => {
     expect(parsed.subject).toBe('Neue Anfrage: Datenstrategie · Jürgen Größe');
     expect(parsed.messageId).toBe(`<lead-${id}@beratung.example>`);
     expect(parsed.text).toContain('Grüße aus Köln');
-    const job = await h.testDb.db.kysely.selectFrom('jobs').selectAll().where('lead_id', '=', id).executeTakeFirstOrThrow();
+    const job = await h.testDb.db.kysely
+      .selectFrom('jobs')
+      .selectAll()
+      .where('lead_id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(job.state).toBe('sent');
   });
 });

@@ -14,7 +14,13 @@ function fileStem(mail: Options, now: Date): string {
 
 /** Without SMTP_URL every mail becomes an .eml file that any mail program opens; nothing is lost while SMTP is not set up. */
 export function createEmlTransport(mailDir: string): MailTransport {
-  const mailer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows', disableFileAccess: true, disableUrlAccess: true });
+  const mailer = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'windows',
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
   return {
     describe: `.eml files in ${mailDir} (set SMTP_URL to send)`,
     async send(mail) {

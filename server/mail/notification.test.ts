@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import type { AddressObject } from 'mailparser';
-import { LEAD, outboxFixture, type OutboxFixture } from '../outbox/outbox-fixture.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LEAD, type OutboxFixture, outboxFixture } from '../outbox/outbox-fixture.ts';
 import { buildNotification } from './notification.ts';
 
 const SOURCE = {
@@ -19,7 +19,14 @@ describe('sales notification as it arrives over SMTP', () => {
   it('arrives in German with From, To, Reply-To, a scannable subject, escaped HTML and intact umlauts', async () => {
     f = await outboxFixture('sqlite');
     const name = '<script>alert(1)</script> Ä';
-    const id = await f.post({ ...LEAD, name, phone: '+49 30 1234567', consent: true, consentVersion: '2026-05', source: SOURCE });
+    const id = await f.post({
+      ...LEAD,
+      name,
+      phone: '+49 30 1234567',
+      consent: true,
+      consentVersion: '2026-05',
+      source: SOURCE,
+    });
     await f.outbox.drainOnce();
     const [{ parsed, raw }] = await f.peer.waitFor(1);
     expect(first(parsed.from)).toEqual({ name: 'Beraten lassen', address: 'leads@beratung.example' });

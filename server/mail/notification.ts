@@ -73,7 +73,7 @@ function sections(lead: LeadsTable, s: NotificationStrings) {
 function textBody(lead: LeadsTable, s: NotificationStrings, adminUrl: string | undefined): string {
   const { contact, attribution, consent, meta } = sections(lead, s);
   const rows = (list: Row[]) => list.map(([label, value]) => `${label}: ${value}`).join('\n');
-  return [
+  return `${[
     s.heading,
     s.intro,
     rows(contact),
@@ -81,7 +81,7 @@ function textBody(lead: LeadsTable, s: NotificationStrings, adminUrl: string | u
     `${s.attribution}:\n${attribution.length ? rows(attribution) : s.noAttribution}`,
     `${s.consentHeading}:\n${rows(consent)}`,
     rows(meta) + (adminUrl ? `\n${s.adminLink}: ${adminUrl}` : ''),
-  ].join('\n\n') + '\n';
+  ].join('\n\n')}\n`;
 }
 
 // Every visitor string passes escapeHtml; visitor URLs stay text, never links, so no javascript: href can slip in.
@@ -90,7 +90,10 @@ function htmlBody(lead: LeadsTable, s: NotificationStrings, adminUrl: string | u
   const cell = 'padding:4px 12px 4px 0;vertical-align:top;text-align:left';
   const table = (list: Row[]) =>
     `<table role="presentation" style="border-collapse:collapse">${list
-      .map(([label, value]) => `<tr><th style="${cell};font-weight:600">${escapeHtml(label)}</th><td style="${cell}">${escapeHtml(value)}</td></tr>`)
+      .map(
+        ([label, value]) =>
+          `<tr><th style="${cell};font-weight:600">${escapeHtml(label)}</th><td style="${cell}">${escapeHtml(value)}</td></tr>`,
+      )
       .join('')}</table>`;
   const h2 = (text: string) => `<h2 style="font-size:16px;margin:20px 0 6px">${escapeHtml(text)}</h2>`;
   const link = adminUrl ? `<p><a href="${escapeHtml(adminUrl)}">${escapeHtml(s.adminLink)}</a></p>` : '';

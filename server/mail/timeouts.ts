@@ -18,5 +18,11 @@ export function mailTimeouts(config: Pick<Config, 'SMTP_CONNECT_TIMEOUT_MS' | 'S
   const greetingTimeout = config.SMTP_CONNECT_TIMEOUT_MS;
   const socketTimeout = config.SMTP_SOCKET_TIMEOUT_MS;
   const sendDeadlineMs = connectionTimeout + greetingTimeout + 2 * socketTimeout;
-  return { connectionTimeout, greetingTimeout, socketTimeout, sendDeadlineMs, leaseMs: sendDeadlineMs + LEASE_MARGIN_MS };
+  return {
+    connectionTimeout,
+    greetingTimeout,
+    socketTimeout,
+    sendDeadlineMs,
+    leaseMs: sendDeadlineMs + LEASE_MARGIN_MS,
+  };
 }

@@ -38,9 +38,17 @@ export function createMailTransport(config: Config): MailTransport {
     async send(mail) {
       // A plain timer: AbortSignal.timeout() builds a DOMException for every send, fired or not.
       const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(new Error(`send deadline of ${t.sendDeadlineMs} ms passed`)), t.sendDeadlineMs);
+      const timer = setTimeout(
+        () => deadline.abort(new Error(`send deadline of ${t.sendDeadlineMs} ms passed`)),
+        t.sendDeadlineMs,
+      );
       try {
-        const info = await mailer.sendMail({ ...mail, disableFileAccess: true, disableUrlAccess: true, signal: deadline.signal });
+        const info = await mailer.sendMail({
+          ...mail,
+          disableFileAccess: true,
+          disableUrlAccess: true,
+          signal: deadline.signal,
+        });
         return { messageId: info.messageId };
       } finally {
         clearTimeout(timer);

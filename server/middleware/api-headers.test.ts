@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postLead, validLead } from '../spam/spam-testing.ts';
-import { makeHarness, type Harness } from '../testing/app-harness.ts';
+import { type Harness, makeHarness } from '../testing/app-harness.ts';
 
 function expectSecure(res: Response, label: string) {
   expect(res.headers.get('X-Content-Type-Options'), label).toBe('nosniff');
@@ -22,7 +22,14 @@ describe('security headers', () => {
       ['201', await postLead(h, validLead, {}, '203.0.113.40')],
       ['429', await postLead(h, validLead, {}, '203.0.113.40')],
       ['422', await postLead(h, { name: '' }, {}, '203.0.113.41')],
-      ['415', await h.app.request('/api/leads', { method: 'POST', body: 'x' }, { incoming: { socket: { remoteAddress: '203.0.113.42' } } })],
+      [
+        '415',
+        await h.app.request(
+          '/api/leads',
+          { method: 'POST', body: 'x' },
+          { incoming: { socket: { remoteAddress: '203.0.113.42' } } },
+        ),
+      ],
       ['challenge', await h.app.request('/api/leads/challenge')],
       ['404', await h.app.request('/api/nothing-here')],
     ];

@@ -12,5 +12,6 @@ export const apiSecureHeaders = secureHeaders({
 export const jsonCharset: MiddlewareHandler = async (c, next) => {
   await next();
   const type = c.res.headers.get('Content-Type');
-  if (type && /^application\/json\s*$/i.test(type)) c.res.headers.set('Content-Type', 'application/json; charset=utf-8');
+  if (type && /^application\/json\s*$/i.test(type))
+    c.res.headers.set('Content-Type', 'application/json; charset=utf-8');
 };

@@ -5,11 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { createMailTransport, type MailTransport } from '../mail/transport.ts';
 import { LEAD, TEST_BACKOFF } from '../outbox/outbox-fixture.ts';
-import { startOutbox, type Outbox } from '../outbox/start.ts';
-import { makeHarness, type Harness } from '../testing/app-harness.ts';
+import { type Outbox, startOutbox } from '../outbox/start.ts';
+import { type Harness, makeHarness } from '../testing/app-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
 import { startServerProcess } from '../testing/server-process.ts';
-import { startSmtpPeer, type SmtpPeer } from '../testing/smtp-peer.ts';
+import { type SmtpPeer, startSmtpPeer } from '../testing/smtp-peer.ts';
 import { createMetrics } from './metrics.ts';
 import { parsePrometheusText, sampleValue } from './prometheus-text.ts';
 
@@ -41,7 +41,9 @@ describe('GET /metrics access', () => {
   });
 
   it('refuses a short METRICS_TOKEN at start, naming the setting', async () => {
-    await expect(makeHarness('sqlite', { METRICS_TOKEN: 'short' })).rejects.toThrow(/METRICS_TOKEN: must be at least 32 characters/);
+    await expect(makeHarness('sqlite', { METRICS_TOKEN: 'short' })).rejects.toThrow(
+      /METRICS_TOKEN: must be at least 32 characters/,
+    );
     h = await makeHarness('sqlite');
   });
 });
@@ -65,10 +67,22 @@ describeEachDb('GET /metrics counts', (dialect) => {
     const app = createApp({ ...h.deps, metrics, onLeadStored: () => {} });
     transport = createMailTransport(h.config);
     outbox = startOutbox(
-      { config: h.config, db: h.testDb.db, clock: h.deps.clock, logger: h.deps.logger, transport, onOutcome: (e) => metrics.jobOutcome(e.job.kind, e.outcome) },
+      {
+        config: h.config,
+        db: h.testDb.db,
+        clock: h.deps.clock,
+        logger: h.deps.logger,
+        transport,
+        onOutcome: (e) => metrics.jobOutcome(e.job.kind, e.outcome),
+      },
       { backoff: TEST_BACKOFF, concurrency: 1 },
     );
-    const post = (body: object) => app.request('/api/leads', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: object) =>
+      app.request('/api/leads', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const scrape = async () => {
       const res = await app.request('/metrics', bearer(METRICS));
       expect(res.status).toBe(200);
@@ -84,15 +98,33 @@ describeEachDb('GET /metrics counts', (dialect) => {
 
     let m = await scrape();
     // Labels carry route patterns, never raw paths, so a scan of random URLs cannot grow the series without bound.
-    expect(sampleValue(m, 'beraten_http_request_duration_seconds_count', { method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
+    expect(
+      sampleValue(m, 'beraten_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: 'unmatched',
+        status: '404',
+      }),
+    ).toBe(1);
     expect(sampleValue(m, 'beraten_leads_received_total', { status: 'new' })).toBe(2);
     expect(sampleValue(m, 'beraten_leads_received_total', { status: 'spam' })).toBe(1);
     expect(sampleValue(m, 'beraten_spam_caught_total', { reason: 'honeypot' })).toBe(1);
     expect(sampleValue(m, 'beraten_lead_validation_failures_total')).toBe(1);
     expect(sampleValue(m, 'beraten_rate_limited_total', { route: '/api/leads' })).toBe(1);
     expect(sampleValue(m, 'beraten_outbox_queue', { kind: 'mail.notification', state: 'pending' })).toBe(2);
-    expect(sampleValue(m, 'beraten_http_request_duration_seconds_count', { method: 'POST', route: '/api/leads', status: '201' })).toBe(3);
-    expect(sampleValue(m, 'beraten_http_request_duration_seconds_count', { method: 'POST', route: '/api/leads', status: '429' })).toBe(1);
+    expect(
+      sampleValue(m, 'beraten_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/api/leads',
+        status: '201',
+      }),
+    ).toBe(3);
+    expect(
+      sampleValue(m, 'beraten_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/api/leads',
+        status: '429',
+      }),
+    ).toBe(1);
 
     // First mail: accepted; second: 451 (retried), then 550 on its next try (dead).
     peer.failNext(451);
@@ -109,7 +141,13 @@ describeEachDb('GET /metrics counts', (dialect) => {
     expect(sampleValue(m, 'beraten_outbox_queue', { kind: 'mail.notification', state: 'pending' })).toBe(0);
     expect(sampleValue(m, 'beraten_outbox_queue', { kind: 'mail.notification', state: 'dead' })).toBe(1);
     // The scrape before this one was itself a request.
-    expect(sampleValue(m, 'beraten_http_request_duration_seconds_count', { method: 'GET', route: '/metrics', status: '200' })).toBe(1);
+    expect(
+      sampleValue(m, 'beraten_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '/metrics',
+        status: '200',
+      }),
+    ).toBe(1);
   });
 });
 
@@ -122,7 +160,9 @@ describe('the Prometheus text reader used above', () => {
 });
 
 describe('GET /metrics on the real server process', () => {
-  it('serves the process metrics next to ours, all in a parsable format, with the admin token', { timeout: 60_000 }, async () => {
+  it('serves the process metrics next to ours, all in a parsable format, with the admin token', {
+    timeout: 60_000,
+  }, async () => {
     const proc = await startServerProcess({ DATA_DIR: mkdtempSync(join(tmpdir(), 'bl-metrics-')), ADMIN_TOKEN: ADMIN });
     try {
       expect((await fetch(`${proc.url}/healthz`)).status).toBe(200);
@@ -131,7 +171,13 @@ describe('GET /metrics on the real server process', () => {
       const m = parsePrometheusText(await res.text());
       expect(m.get('beraten_process_resident_memory_bytes')?.type).toBe('gauge');
       expect(m.get('beraten_leads_received_total')?.type).toBe('counter');
-      expect(sampleValue(m, 'beraten_http_request_duration_seconds_count', { method: 'GET', route: '/healthz', status: '200' })).toBe(1);
+      expect(
+        sampleValue(m, 'beraten_http_request_duration_seconds_count', {
+          method: 'GET',
+          route: '/healthz',
+          status: '200',
+        }),
+      ).toBe(1);
     } finally {
       proc.child.kill('SIGTERM');
       await proc.exited;

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/connect.ts';
 
 export type JobOutcomeName = 'sent' | 'retried' | 'dead';
@@ -22,11 +22,35 @@ export interface MetricsOptions {
 export function createMetrics(db: Db, opts: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (opts.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'beraten_' });
-  const leads = new Counter({ name: 'beraten_leads_received_total', help: 'Leads stored, by status (new or spam).', labelNames: ['status'], registers: [registry] });
-  const spam = new Counter({ name: 'beraten_spam_caught_total', help: 'Leads classified as spam, by trap.', labelNames: ['reason'], registers: [registry] });
-  const invalid = new Counter({ name: 'beraten_lead_validation_failures_total', help: 'POST /api/leads refused with 422 for invalid fields.', registers: [registry] });
-  const limited = new Counter({ name: 'beraten_rate_limited_total', help: 'Requests answered 429, by route.', labelNames: ['route'], registers: [registry] });
-  const jobs = new Counter({ name: 'beraten_outbox_jobs_total', help: 'Outbox job attempts by kind and outcome (sent, retried, dead).', labelNames: ['kind', 'outcome'], registers: [registry] });
+  const leads = new Counter({
+    name: 'beraten_leads_received_total',
+    help: 'Leads stored, by status (new or spam).',
+    labelNames: ['status'],
+    registers: [registry],
+  });
+  const spam = new Counter({
+    name: 'beraten_spam_caught_total',
+    help: 'Leads classified as spam, by trap.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const invalid = new Counter({
+    name: 'beraten_lead_validation_failures_total',
+    help: 'POST /api/leads refused with 422 for invalid fields.',
+    registers: [registry],
+  });
+  const limited = new Counter({
+    name: 'beraten_rate_limited_total',
+    help: 'Requests answered 429, by route.',
+    labelNames: ['route'],
+    registers: [registry],
+  });
+  const jobs = new Counter({
+    name: 'beraten_outbox_jobs_total',
+    help: 'Outbox job attempts by kind and outcome (sent, retried, dead).',
+    labelNames: ['kind', 'outcome'],
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'beraten_http_request_duration_seconds',
     help: 'HTTP request duration by method, route pattern and status.',

@@ -20,7 +20,9 @@ const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 export function parsePrometheusText(text: string): Map<string, Family> {
   const families = new Map<string, Family>();
   const familyOf = (sample: string) =>
-    families.get(sample) ?? families.get(sample.replace(/_(bucket|sum|count)$/, '')) ?? families.get(sample.replace(/_total$/, ''));
+    families.get(sample) ??
+    families.get(sample.replace(/_(bucket|sum|count)$/, '')) ??
+    families.get(sample.replace(/_total$/, ''));
   for (const line of text.split('\n')) {
     if (!line) continue;
     const meta = /^# (HELP|TYPE) (\S+) (.*)$/.exec(line);

@@ -23,8 +23,20 @@ export function requestLog(logger: Logger, metrics?: Metrics): MiddlewareHandler
     const route = status === 404 && pattern.endsWith('*') ? 'unmatched' : pattern;
     metrics?.request(c.req.method, route, status, seconds);
     if (status === 429) metrics?.rateLimited(route);
-    if (status === 422 && c.req.path === '/api/leads' && c.error instanceof HTTPException && Array.isArray(c.error.cause)) metrics?.validationFailed();
-    const line = { reqId: c.get('requestId'), method: c.req.method, path: c.req.path, status, ms: Math.round(seconds * 10_000) / 10 };
+    if (
+      status === 422 &&
+      c.req.path === '/api/leads' &&
+      c.error instanceof HTTPException &&
+      Array.isArray(c.error.cause)
+    )
+      metrics?.validationFailed();
+    const line = {
+      reqId: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      ms: Math.round(seconds * 10_000) / 10,
+    };
     if (status >= 500) logger.warn(line, 'request');
     else if (QUIET.has(c.req.path)) logger.debug(line, 'request');
     else logger.info(line, 'request');

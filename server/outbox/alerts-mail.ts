@@ -15,7 +15,13 @@ interface DeadJob {
 }
 
 /** Ops mail, German then English; lead ids and SMTP errors only, never visitor data. */
-export function buildAlert(jobId: string, dead: DeadJob[], total: number, settings: { MAIL_FROM: string; PUBLIC_URL?: string }, to: string[]): Options {
+export function buildAlert(
+  jobId: string,
+  dead: DeadJob[],
+  total: number,
+  settings: { MAIL_FROM: string; PUBLIC_URL?: string },
+  to: string[],
+): Options {
   const lines = dead.map((j) => {
     const link = j.lead_id ? adminLeadUrl(settings.PUBLIC_URL, j.lead_id) : undefined;
     return `- ${j.updated_at}  Lead ${j.lead_id ?? '–'}${link ? `  ${link}` : ''}\n  ${j.last_error ?? ''}`;

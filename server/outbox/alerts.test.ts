@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { describeEachDb } from '../testing/each-db.ts';
 import { ALERT_KIND } from './alerts.ts';
-import { HOUR, LEAD, outboxFixture, type OutboxFixture } from './outbox-fixture.ts';
+import { HOUR, LEAD, type OutboxFixture, outboxFixture } from './outbox-fixture.ts';
 
 const ENV = { ALERT_INBOX: 'ops@beratung.example, admin@beratung.example' };
 
@@ -25,7 +25,9 @@ describeEachDb('alert when a sales notification goes dead', (dialect) => {
     expect(alerts()).toHaveLength(1);
     const [alert] = alerts();
     expect(alert.envelope.to).toEqual(['ops@beratung.example', 'admin@beratung.example']);
-    expect(alert.parsed.subject).toBe('Beraten lassen: 1 Benachrichtigung(en) nicht zustellbar / notification(s) undeliverable');
+    expect(alert.parsed.subject).toBe(
+      'Beraten lassen: 1 Benachrichtigung(en) nicht zustellbar / notification(s) undeliverable',
+    );
     expect(alert.parsed.text).toContain(`Lead ${first}  https://leads.beratung.example/api/admin/leads/${first}`);
     expect(alert.parsed.text).toContain('E_SMTP_PERMANENT: 550 5.1.1 <vertrieb@beratung.example>: mailbox unavailable');
     expect(alert.parsed.headers.get('auto-submitted')).toBe('auto-generated');
@@ -59,7 +61,9 @@ describeEachDb('alert when a sales notification goes dead', (dialect) => {
     const id = await f.post();
     await f.outbox.drainOnce();
     expect((await f.job(id)).state).toBe('dead');
-    expect(await f.h.testDb.db.kysely.selectFrom('jobs').select('id').where('kind', '=', ALERT_KIND).execute()).toEqual([]);
+    expect(await f.h.testDb.db.kysely.selectFrom('jobs').select('id').where('kind', '=', ALERT_KIND).execute()).toEqual(
+      [],
+    );
 
     const g = await outboxFixture(dialect, ENV);
     try {

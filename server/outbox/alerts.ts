@@ -17,7 +17,8 @@ export async function queueAlert(db: Db, clock: Clock, inbox: string[]): Promise
   const now = clock();
   const at = now.toISOString();
   return db.kysely.transaction().execute(async (trx) => {
-    if (db.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${ALERT_KIND}, 7))`.execute(trx);
+    if (db.dialect === 'postgres')
+      await sql`select pg_advisory_xact_lock(hashtextextended(${ALERT_KIND}, 7))`.execute(trx);
     const recent = await trx
       .selectFrom('jobs')
       .select('id')
@@ -53,9 +54,18 @@ export function withDeadMailAlerts(deps: OutboxDeps): OutboxDeps {
     ...deps,
     async onOutcome(event: OutcomeEvent) {
       await inner?.(event);
-      if (event.outcome !== 'dead' || !event.current || event.job.kind !== WATCHED_KIND || !deps.config.alertInbox.length) return;
+      if (
+        event.outcome !== 'dead' ||
+        !event.current ||
+        event.job.kind !== WATCHED_KIND ||
+        !deps.config.alertInbox.length
+      )
+        return;
       const queued = await queueAlert(deps.db, deps.clock, deps.config.alertInbox);
-      deps.logger.warn({ jobId: event.job.id, alertQueued: queued }, queued ? 'outbox: alert mail queued for ALERT_INBOX' : 'outbox: alert already sent this hour');
+      deps.logger.warn(
+        { jobId: event.job.id, alertQueued: queued },
+        queued ? 'outbox: alert mail queued for ALERT_INBOX' : 'outbox: alert already sent this hour',
+      );
     },
   };
 }

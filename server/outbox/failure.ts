@@ -26,7 +26,8 @@ export function classifyMailError(err: unknown): Failure {
     const permanent = e.responseCode >= 500 && e.responseCode < 600 && e.responseCode !== 503;
     return { permanent, error: `${permanent ? ERROR_CODES.SMTP_PERMANENT : ERROR_CODES.SMTP_TEMPORARY}: ${text}` };
   }
-  if (e.code && PERMANENT_CODES.has(e.code)) return { permanent: true, error: `${ERROR_CODES.SMTP_PERMANENT}: ${e.code} ${text}` };
+  if (e.code && PERMANENT_CODES.has(e.code))
+    return { permanent: true, error: `${ERROR_CODES.SMTP_PERMANENT}: ${e.code} ${text}` };
   return { permanent: false, error: `${ERROR_CODES.SMTP_NETWORK}: ${e.code ? `${e.code} ` : ''}${text}` };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Dialect } from '../db/connect.ts';
@@ -53,7 +53,11 @@ export const mailConfirmation: JobHandler = {
   maxAttempts: 5,
   async run({ job, db, config, transport }) {
     if (!job.lead_id) throw new PermanentJobError('job has no lead_id');
-    const lead = await db.kysely.selectFrom('leads').select(['id', 'name', 'email', 'locale', 'status']).where('id', '=', job.lead_id).executeTakeFirst();
+    const lead = await db.kysely
+      .selectFrom('leads')
+      .select(['id', 'name', 'email', 'locale', 'status'])
+      .where('id', '=', job.lead_id)
+      .executeTakeFirst();
     if (!lead) throw new PermanentJobError(`lead ${job.lead_id} no longer exists (erased?)`);
     // An admin may have marked it spam after it was stored: the visitor then gets nothing.
     if (lead.status === 'spam') throw new PermanentJobError('lead was marked as spam; no confirmation');

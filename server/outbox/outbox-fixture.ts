@@ -1,9 +1,9 @@
 import { silentLogger } from '../logger.ts';
 import { createMailTransport, type MailTransport } from '../mail/transport.ts';
-import { makeHarness, type Harness } from '../testing/app-harness.ts';
+import { type Harness, makeHarness } from '../testing/app-harness.ts';
 import type { DialectName } from '../testing/databases.ts';
-import { startSmtpPeer, type SmtpPeer } from '../testing/smtp-peer.ts';
-import { startOutbox, type Outbox } from './start.ts';
+import { type SmtpPeer, startSmtpPeer } from '../testing/smtp-peer.ts';
+import { type Outbox, startOutbox } from './start.ts';
 import type { OutboxOptions } from './worker.ts';
 
 export const HOUR = 60 * 60_000;
@@ -17,7 +17,9 @@ export interface OutboxFixture {
   outbox: Outbox;
   /** Posts a lead through the real route; resolves with its id. */
   post(body?: Record<string, unknown>): Promise<string>;
-  job(leadId: string): Promise<{ id: string; state: string; attempts: number; last_error: string | null; sent_at: string | null }>;
+  job(
+    leadId: string,
+  ): Promise<{ id: string; state: string; attempts: number; last_error: string | null; sent_at: string | null }>;
   attempts(jobId: string): Promise<{ ok: number; error: string | null }[]>;
   close(): Promise<void>;
 }
@@ -64,13 +66,22 @@ export async function outboxFixture(
     transport,
     outbox,
     async post(body = LEAD) {
-      const res = await h.app.request('/api/leads', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await h.app.request('/api/leads', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       if (res.status !== 201) throw new Error(`POST /api/leads answered ${res.status}: ${await res.text()}`);
       return ((await res.json()) as { id: string }).id;
     },
     job: (leadId) =>
-      db.selectFrom('jobs').select(['id', 'state', 'attempts', 'last_error', 'sent_at']).where('lead_id', '=', leadId).executeTakeFirstOrThrow(),
-    attempts: (jobId) => db.selectFrom('job_attempts').select(['ok', 'error']).where('job_id', '=', jobId).orderBy('id').execute(),
+      db
+        .selectFrom('jobs')
+        .select(['id', 'state', 'attempts', 'last_error', 'sent_at'])
+        .where('lead_id', '=', leadId)
+        .executeTakeFirstOrThrow(),
+    attempts: (jobId) =>
+      db.selectFrom('job_attempts').select(['ok', 'error']).where('job_id', '=', jobId).orderBy('id').execute(),
     async close() {
       await outbox?.stop();
       transport.close();

@@ -1,10 +1,10 @@
+import { webhookHandlers } from '../webhooks/handler.ts';
+import { withDeadMailAlerts } from './alerts.ts';
+import { mailAlert } from './alerts-mail.ts';
+import { mailConfirmation } from './mail-confirmation.ts';
+import { mailNotification } from './mail-notification.ts';
 import type { Outbox, OutboxDeps, OutboxOptions } from './worker.ts';
 import { createOutbox } from './worker.ts';
-import { mailNotification } from './mail-notification.ts';
-import { mailConfirmation } from './mail-confirmation.ts';
-import { mailAlert } from './alerts-mail.ts';
-import { withDeadMailAlerts } from './alerts.ts';
-import { webhookHandlers } from '../webhooks/handler.ts';
 
 export type { Outbox } from './worker.ts';
 

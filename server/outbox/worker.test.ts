@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeEachDb } from '../testing/each-db.ts';
-import { HOUR, outboxFixture, type OutboxFixture } from './outbox-fixture.ts';
+import { HOUR, type OutboxFixture, outboxFixture } from './outbox-fixture.ts';
 
 const MINUTE = 60_000;
 
@@ -28,7 +28,11 @@ describeEachDb('outbox worker over a real SMTP peer', (dialect) => {
     f.peer.failNext(451);
     const id = await f.post();
     expect(await f.outbox.drainOnce()).toBe(1);
-    expect(await f.job(id)).toMatchObject({ state: 'pending', attempts: 1, last_error: expect.stringMatching(/^E_SMTP_TEMPORARY: .*421/) });
+    expect(await f.job(id)).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+      last_error: expect.stringMatching(/^E_SMTP_TEMPORARY: .*421/),
+    });
     // Not due yet: the backoff holds it back.
     expect(await f.outbox.drainOnce()).toBe(0);
     f.h.advance(MINUTE);
@@ -49,7 +53,11 @@ describeEachDb('outbox worker over a real SMTP peer', (dialect) => {
     await f.outbox.drainOnce();
     f.h.advance(HOUR);
     expect(await f.outbox.drainOnce()).toBe(0);
-    expect(await f.job(id)).toMatchObject({ state: 'dead', attempts: 1, last_error: expect.stringMatching(/^E_SMTP_PERMANENT: 550 .*mailbox unavailable/) });
+    expect(await f.job(id)).toMatchObject({
+      state: 'dead',
+      attempts: 1,
+      last_error: expect.stringMatching(/^E_SMTP_PERMANENT: 550 .*mailbox unavailable/),
+    });
     expect(f.peer.mails).toHaveLength(0);
   });
 
@@ -62,7 +70,11 @@ describeEachDb('outbox worker over a real SMTP peer', (dialect) => {
       f.h.advance(HOUR);
     }
     const job = await f.job(id);
-    expect(job).toMatchObject({ state: 'dead', attempts: 3, last_error: expect.stringMatching(/^E_TOO_MANY_TRIES: .*451/) });
+    expect(job).toMatchObject({
+      state: 'dead',
+      attempts: 3,
+      last_error: expect.stringMatching(/^E_TOO_MANY_TRIES: .*451/),
+    });
     expect(await f.attempts(job.id)).toHaveLength(3);
     expect(f.peer.mails).toHaveLength(0);
   });
@@ -74,7 +86,11 @@ describeEachDb('outbox worker over a real SMTP peer', (dialect) => {
     await f.outbox.drainOnce();
     f.h.advance(MINUTE);
     await f.outbox.drainOnce();
-    expect(await f.job(id)).toMatchObject({ state: 'pending', attempts: 2, last_error: expect.stringMatching(/^E_SMTP_NETWORK: /) });
+    expect(await f.job(id)).toMatchObject({
+      state: 'pending',
+      attempts: 2,
+      last_error: expect.stringMatching(/^E_SMTP_NETWORK: /),
+    });
     await f.peer.up();
     f.h.advance(MINUTE);
     await f.outbox.drainOnce();
@@ -92,7 +108,10 @@ describeEachDb('outbox worker over a real SMTP peer', (dialect) => {
     await f.outbox.drainOnce();
     expect(await f.job(id)).toMatchObject({ state: 'sent', attempts: 2 });
     expect(f.peer.mails).toHaveLength(2);
-    expect(f.peer.mails.map((m) => m.parsed.messageId)).toEqual([`<lead-${id}@beratung.example>`, `<lead-${id}@beratung.example>`]);
+    expect(f.peer.mails.map((m) => m.parsed.messageId)).toEqual([
+      `<lead-${id}@beratung.example>`,
+      `<lead-${id}@beratung.example>`,
+    ]);
   });
 
   it('claims and sends a job whose worker died, but not one whose lease is still live', async () => {
@@ -102,7 +121,11 @@ describeEachDb('outbox worker over a real SMTP peer', (dialect) => {
     const died = await f.post();
     const busy = await f.post();
     const lease = (leadId: string, until: number) =>
-      db.updateTable('jobs').set({ state: 'sending', attempts: 1, lease_until: new Date(until).toISOString() }).where('lead_id', '=', leadId).execute();
+      db
+        .updateTable('jobs')
+        .set({ state: 'sending', attempts: 1, lease_until: new Date(until).toISOString() })
+        .where('lead_id', '=', leadId)
+        .execute();
     await lease(died, now - 1);
     await lease(busy, now + 5 * MINUTE);
     expect(await f.outbox.drainOnce()).toBe(1);
@@ -118,7 +141,9 @@ describeEachDb('outbox worker over a real SMTP peer', (dialect) => {
     f = await outboxFixture(dialect, {}, { pollMs: 50 });
     const id = await f.post();
     const job = f.h.testDb.db.kysely.updateTable('jobs').where('lead_id', '=', id);
-    await job.set({ state: 'sending', attempts: 1, lease_until: new Date(f.h.deps.clock().getTime() + MINUTE).toISOString() }).execute();
+    await job
+      .set({ state: 'sending', attempts: 1, lease_until: new Date(f.h.deps.clock().getTime() + MINUTE).toISOString() })
+      .execute();
     f.outbox.start();
     await job.set({ lease_until: new Date(f.h.deps.clock().getTime() - 1).toISOString() }).execute();
     await f.peer.waitFor(1);
@@ -167,7 +192,11 @@ describe('outbox worker against a server that never answers', () => {
     const hold = f.peer.holdNext();
     const id = await f.post();
     await f.outbox.drainOnce();
-    expect(await f.job(id)).toMatchObject({ state: 'pending', attempts: 1, last_error: expect.stringMatching(/^E_SMTP_NETWORK: ETIMEDOUT/) });
+    expect(await f.job(id)).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+      last_error: expect.stringMatching(/^E_SMTP_NETWORK: ETIMEDOUT/),
+    });
     hold.release();
     f.h.advance(MINUTE);
     await f.outbox.drainOnce();

@@ -4,8 +4,16 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { mailTimeouts } from '../mail/timeouts.ts';
 import type { MailTransport } from '../mail/transport.ts';
-import { claimJobs, finishJob, nextDueAt, releaseJobs, sentSince, type JobOutcome, type JobRow } from '../store/jobs.ts';
-import { DEFAULT_BACKOFF, retryDelay, type BackoffOptions } from './backoff.ts';
+import {
+  claimJobs,
+  finishJob,
+  type JobOutcome,
+  type JobRow,
+  nextDueAt,
+  releaseJobs,
+  sentSince,
+} from '../store/jobs.ts';
+import { type BackoffOptions, DEFAULT_BACKOFF, retryDelay } from './backoff.ts';
 import { tooManyTries } from './failure.ts';
 import { handlerMap, type JobHandler } from './handlers.ts';
 
@@ -92,7 +100,11 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
     let outcome: JobOutcome;
     if (job.attempts > max) {
       // Only reachable when workers died mid-send again and again: stop before the job takes more down with it.
-      outcome = { ok: false, dead: true, error: tooManyTries(job.attempts - 1, job.last_error ?? 'lease expired while sending') };
+      outcome = {
+        ok: false,
+        dead: true,
+        error: tooManyTries(job.attempts - 1, job.last_error ?? 'lease expired while sending'),
+      };
     } else {
       try {
         await handler.run({ job, db, config, clock, logger, transport: deps.transport });
@@ -100,16 +112,24 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
       } catch (err) {
         const failure = handler.classify(err);
         if (failure.permanent) outcome = { ok: false, dead: true, error: failure.error };
-        else if (job.attempts >= max) outcome = { ok: false, dead: true, error: tooManyTries(job.attempts, failure.error) };
-        else outcome = { ok: false, error: failure.error, retryAt: new Date(clock().getTime() + retryDelay(job.attempts, backoff)) };
+        else if (job.attempts >= max)
+          outcome = { ok: false, dead: true, error: tooManyTries(job.attempts, failure.error) };
+        else
+          outcome = {
+            ok: false,
+            error: failure.error,
+            retryAt: new Date(clock().getTime() + retryDelay(job.attempts, backoff)),
+          };
       }
     }
     // The next claim can now share its commit with this finish (group commit on SQLite).
     sent();
     const current = await finishJob(db, job, outcome, clock());
-    if (!current) logger.warn(base, 'outbox: the job changed under us (lease ran out, or it was erased); the newer state stands');
+    if (!current)
+      logger.warn(base, 'outbox: the job changed under us (lease ran out, or it was erased); the newer state stands');
     if (outcome.ok) logger.info(base, 'outbox: job done');
-    else if ('dead' in outcome) logger.error({ ...base, error: outcome.error }, 'outbox: job dead; an admin can resend it');
+    else if ('dead' in outcome)
+      logger.error({ ...base, error: outcome.error }, 'outbox: job dead; an admin can resend it');
     else logger.warn({ ...base, error: outcome.error, retryAt: outcome.retryAt }, 'outbox: job failed; will retry');
     const name = outcome.ok ? 'sent' : 'dead' in outcome ? 'dead' : 'retried';
     try {
@@ -136,7 +156,12 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
       nudge();
     };
     const run: Promise<void> = runJob(job, handler, free)
-      .catch((err: unknown) => logger.error({ err, jobId: job.id }, 'outbox: could not record the outcome; the lease will expire and the job runs again'))
+      .catch((err: unknown) =>
+        logger.error(
+          { err, jobId: job.id },
+          'outbox: could not record the outcome; the lease will expire and the job runs again',
+        ),
+      )
       .finally(() => {
         inFlight.delete(run);
         if (handler.isMail) inFlightMail--;
@@ -188,7 +213,9 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
     let wait = pollMs;
     if (sending < concurrency) {
       try {
-        const due = [await nextDueAt(db, capFreesAt ? otherKinds : kinds), capFreesAt].filter((d): d is Date => Boolean(d));
+        const due = [await nextDueAt(db, capFreesAt ? otherKinds : kinds), capFreesAt].filter((d): d is Date =>
+          Boolean(d),
+        );
         const soonest = Math.min(...due.map((d) => d.getTime()));
         if (Number.isFinite(soonest)) wait = Math.min(pollMs, Math.max(MIN_WAIT_MS, soonest - clock().getTime()));
       } catch (err) {
@@ -228,7 +255,9 @@ export function createOutbox(deps: OutboxDeps, opts: OutboxOptions): Outbox {
       clearTimeout(timer);
       await filling;
       await Promise.allSettled([...inFlight]);
-      await releaseJobs(db, ready.splice(0)).catch((err: unknown) => logger.warn({ err }, 'outbox: could not hand back claimed jobs; they run after their lease'));
+      await releaseJobs(db, ready.splice(0)).catch((err: unknown) =>
+        logger.warn({ err }, 'outbox: could not hand back claimed jobs; they run after their lease'),
+      );
     },
     async drainOnce() {
       let total = 0;

@@ -4,7 +4,8 @@ import { Hono } from 'hono';
 const read = (name: string) => readFileSync(new URL(`../demo/${name}`, import.meta.url), 'utf8');
 
 // The demo page runs under the strict CSP the widget promises to work with, so every start dogfoods it.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; require-trusted-types-for 'script'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; require-trusted-types-for 'script'";
 
 /** A German consulting page that embeds the widget exactly as a customer would. */
 export function demoRoutes() {

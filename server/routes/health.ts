@@ -7,7 +7,8 @@ export function healthRoutes(deps: AppDeps) {
   const app = new Hono();
   app.get('/', async (c) => {
     c.header('Cache-Control', 'no-store');
-    if (deps.isReady && !deps.isReady()) return c.json({ status: 'starting', database: 'migrating', code: ERROR_CODES.DB_MIGRATING }, 503);
+    if (deps.isReady && !deps.isReady())
+      return c.json({ status: 'starting', database: 'migrating', code: ERROR_CODES.DB_MIGRATING }, 503);
     try {
       await sql`select 1`.execute(deps.db.kysely);
       return c.json({ status: 'ok', database: deps.db.dialect });

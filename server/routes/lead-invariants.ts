@@ -1,9 +1,24 @@
 import { expect } from 'vitest';
-import { CONSENT_VERSION_MAX, FIELD_NAMES, checkField, checkSource, cleanText, codePoints, type SourceKey } from '../../shared/lead-spec.ts';
+import {
+  CONSENT_VERSION_MAX,
+  checkField,
+  checkSource,
+  cleanText,
+  codePoints,
+  FIELD_NAMES,
+  type SourceKey,
+} from '../../shared/lead-spec.ts';
 import type { Harness } from '../testing/app-harness.ts';
 
 export const countLeads = async (h: Harness) =>
-  Number((await h.testDb.db.kysely.selectFrom('leads').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await h.testDb.db.kysely
+        .selectFrom('leads')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 /**
  * The endpoint's promise under any input: never a 5xx; a 2xx iff the lead row exists and, unless it is spam,
@@ -22,12 +37,21 @@ export async function expectInvariants(h: Harness, res: Response, before: number
   expect(row, label).toBeDefined();
   const jobs = await k.selectFrom('jobs').select(['kind']).where('lead_id', '=', id).execute();
   if (row!.status === 'spam') expect(jobs, label).toEqual([]);
-  else expect(jobs.filter((j) => j.kind === 'mail.notification'), label).toHaveLength(1);
+  else
+    expect(
+      jobs.filter((j) => j.kind === 'mail.notification'),
+      label,
+    ).toHaveLength(1);
   for (const field of FIELD_NAMES) {
-    expect(checkField(field, (row![field] as string | null) ?? ''), `${label}: ${field}=${JSON.stringify(row![field])}`).toBeUndefined();
+    expect(
+      checkField(field, (row![field] as string | null) ?? ''),
+      `${label}: ${field}=${JSON.stringify(row![field])}`,
+    ).toBeUndefined();
   }
   if (row!.consent_version !== null) {
-    expect(cleanText(row!.consent_version) && codePoints(row!.consent_version) <= CONSENT_VERSION_MAX, label).toBe(true);
+    expect(cleanText(row!.consent_version) && codePoints(row!.consent_version) <= CONSENT_VERSION_MAX, label).toBe(
+      true,
+    );
   }
   for (const [key, value] of Object.entries(row!.source ? (JSON.parse(row!.source) as Record<string, string>) : {})) {
     expect(checkSource(key as SourceKey, value), `${label}: source.${key}`).toBeUndefined();

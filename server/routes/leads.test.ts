@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHarness, type Harness } from '../testing/app-harness.ts';
+import { type Harness, makeHarness } from '../testing/app-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
 
 const valid = {
@@ -27,14 +27,31 @@ describeEachDb('POST /api/leads', (dialect) => {
   afterAll(() => h.close());
 
   const count = async (table: 'leads' | 'jobs' | 'idempotency_keys') =>
-    Number((await h.testDb.db.kysely.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await h.testDb.db.kysely
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('stores the lead and its mail job together and answers 201 with the id', async () => {
     const res = await post(h, valid);
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: string };
-    const lead = await h.testDb.db.kysely.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    expect(lead).toMatchObject({ name: 'Jürgen Größe', email: 'juergen@example.de', company: 'Müller & Söhne GmbH', status: 'new', locale: 'de' });
+    const lead = await h.testDb.db.kysely
+      .selectFrom('leads')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(lead).toMatchObject({
+      name: 'Jürgen Größe',
+      email: 'juergen@example.de',
+      company: 'Müller & Söhne GmbH',
+      status: 'new',
+      locale: 'de',
+    });
     expect(JSON.parse(lead.source!)).toEqual(valid.source);
     const jobs = await h.testDb.db.kysely.selectFrom('jobs').selectAll().where('lead_id', '=', id).execute();
     expect(jobs).toHaveLength(1);
@@ -86,12 +103,20 @@ describe('POST /api/leads refusals', () => {
   });
 
   it('answers 415 to text/plain, which would skip the CORS preflight', async () => {
-    const res = await h.app.request('/api/leads', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(valid) });
+    const res = await h.app.request('/api/leads', {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: JSON.stringify(valid),
+    });
     expect(res.status).toBe(415);
   });
 
   it('answers 415 to a form post and to a missing content type', async () => {
-    const form = await h.app.request('/api/leads', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'name=a' });
+    const form = await h.app.request('/api/leads', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'name=a',
+    });
     const none = await h.app.request('/api/leads', { method: 'POST', body: new Blob([JSON.stringify(valid)]) });
     expect([form.status, none.status]).toEqual([415, 415]);
   });

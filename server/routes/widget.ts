@@ -45,7 +45,11 @@ export function widgetRoutes(file: string) {
     c.header('Vary', 'Accept-Encoding');
     if (c.req.header('if-none-match') === built.etag) return c.body(null, 304);
     const accept = c.req.header('accept-encoding') ?? '';
-    const [body, encoding] = /\bbr\b/.test(accept) ? [built.br, 'br'] : /\bgzip\b/.test(accept) ? [built.gzip, 'gzip'] : [built.raw, undefined];
+    const [body, encoding] = /\bbr\b/.test(accept)
+      ? [built.br, 'br']
+      : /\bgzip\b/.test(accept)
+        ? [built.gzip, 'gzip']
+        : [built.raw, undefined];
     if (encoding) c.header('Content-Encoding', encoding);
     return c.body(new Uint8Array(body));
   });

@@ -17,7 +17,12 @@ export function issueChallenge(key: string, nowMs: number): string {
 }
 
 /** Checks signature and age; a token younger than minFillMs means a bot filled the form. */
-export function verifyChallenge(key: string, token: string | undefined, nowMs: number, minFillMs: number): ChallengeVerdict {
+export function verifyChallenge(
+  key: string,
+  token: string | undefined,
+  nowMs: number,
+  minFillMs: number,
+): ChallengeVerdict {
   if (!token) return 'missing';
   const m = TOKEN.exec(token);
   if (!m) return 'tampered';

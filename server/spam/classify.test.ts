@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { makeHarness, type Harness } from '../testing/app-harness.ts';
+import { type Harness, makeHarness } from '../testing/app-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
 import { fetchChallenge, leadState, postLead, solvePow, validLead } from './spam-testing.ts';
 
@@ -38,7 +38,13 @@ describeEachDb('spam traps on POST /api/leads', (dialect) => {
     expect(body).toEqual({
       challenge: expect.stringMatching(/^v1\./),
       wait: 3000,
-      pow: { algorithm: 'SHA-256', challenge: expect.stringMatching(/^[0-9a-f]{64}$/), salt: expect.any(String), maxnumber: 2000, signature: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      pow: {
+        algorithm: 'SHA-256',
+        challenge: expect.stringMatching(/^[0-9a-f]{64}$/),
+        salt: expect.any(String),
+        maxnumber: 2000,
+        signature: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
     });
   });
 
@@ -47,7 +53,10 @@ describeEachDb('spam traps on POST /api/leads', (dialect) => {
   });
 
   it('answers a filled honeypot like a person but keeps the lead as spam without mail', async () => {
-    expect(await post({ ...validLead, ...(await signals()), website: 'https://cheap-pills.example' })).toEqual({ status: 'spam', jobs: 0 });
+    expect(await post({ ...validLead, ...(await signals()), website: 'https://cheap-pills.example' })).toEqual({
+      status: 'spam',
+      jobs: 0,
+    });
   });
 
   it('keeps a lead sent sooner than MIN_FILL_SECONDS as spam', async () => {
@@ -85,10 +94,18 @@ describeEachDb('spam traps on POST /api/leads', (dialect) => {
     const s = await signals();
     expect(await post({ ...validLead, ...s })).toEqual({ status: 'new', jobs: 1 });
     const fresh = await signals();
-    expect(await post({ ...validLead, message: 'Noch eine Anfrage.', challenge: fresh.challenge, pow: s.pow })).toEqual({ status: 'spam', jobs: 0 });
+    expect(await post({ ...validLead, message: 'Noch eine Anfrage.', challenge: fresh.challenge, pow: s.pow })).toEqual(
+      { status: 'spam', jobs: 0 },
+    );
     // A second instance: its own app and config, the same database and data folder.
-    const twin = createApp({ ...h.deps, config: loadConfig({ ...SPAM_ENV, DATA_DIR: h.config.DATA_DIR, ALLOWED_ORIGINS: 'https://www.kunde.de' }) });
-    const res = await postLead({ app: twin }, { ...validLead, message: 'Dritte Anfrage.', challenge: fresh.challenge, pow: s.pow });
+    const twin = createApp({
+      ...h.deps,
+      config: loadConfig({ ...SPAM_ENV, DATA_DIR: h.config.DATA_DIR, ALLOWED_ORIGINS: 'https://www.kunde.de' }),
+    });
+    const res = await postLead(
+      { app: twin },
+      { ...validLead, message: 'Dritte Anfrage.', challenge: fresh.challenge, pow: s.pow },
+    );
     expect(res.status).toBe(201);
     expect(await leadState(h, ((await res.json()) as { id: string }).id)).toEqual({ status: 'spam', jobs: 0 });
   });
@@ -103,7 +120,10 @@ describeEachDb('spam traps on POST /api/leads', (dialect) => {
   });
 
   it('accepts a challenge issued by another instance that shares the secret', async () => {
-    const twin = createApp({ ...h.deps, config: loadConfig({ ...SPAM_ENV, DATA_DIR: h.config.DATA_DIR, ALLOWED_ORIGINS: 'https://www.kunde.de' }) });
+    const twin = createApp({
+      ...h.deps,
+      config: loadConfig({ ...SPAM_ENV, DATA_DIR: h.config.DATA_DIR, ALLOWED_ORIGINS: 'https://www.kunde.de' }),
+    });
     const answer = await fetchChallenge({ app: twin });
     const pow = await solvePow(answer);
     h.advance(3000);
@@ -142,6 +162,8 @@ describe('spam traps turned off', () => {
 
 describe('CHALLENGE_SECRET', () => {
   it('refuses a secret shorter than 32 characters, naming the variable and the fix', () => {
-    expect(() => loadConfig({ CHALLENGE_SECRET: 'short' })).toThrow(/CHALLENGE_SECRET: use at least 32 random characters/);
+    expect(() => loadConfig({ CHALLENGE_SECRET: 'short' })).toThrow(
+      /CHALLENGE_SECRET: use at least 32 random characters/,
+    );
   });
 });

@@ -11,7 +11,9 @@ export interface SpamSignals {
 }
 
 /** Not spam yet; a proof of work still has to be claimed as unused inside the lead's transaction. */
-export type Classification = { spam: false; replay?: { key: string; expiresAt: string } } | { spam: true; reason: string };
+export type Classification =
+  | { spam: false; replay?: { key: string; expiresAt: string } }
+  | { spam: true; reason: string };
 
 export interface SpamGuard {
   issue(): Promise<ChallengeResponse>;

@@ -16,11 +16,18 @@ const Payload = z.object({
   signature: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
-export type PowVerdict = { verdict: 'missing' | 'invalid' | 'expired' } | { verdict: 'ok'; replayKey: string; expiresAt: string };
+export type PowVerdict =
+  | { verdict: 'missing' | 'invalid' | 'expired' }
+  | { verdict: 'ok'; replayKey: string; expiresAt: string };
 
 /** An ALTCHA v1 challenge that lives as long as a time-trap challenge, so a slow writer is not turned into spam. */
 export async function createPow(key: string, nowMs: number, maxnumber: number): Promise<PowChallenge> {
-  const c = await createChallenge({ hmacKey: key, maxnumber, algorithm: 'SHA-256', expires: new Date(nowMs + CHALLENGE_MAX_AGE_MS) });
+  const c = await createChallenge({
+    hmacKey: key,
+    maxnumber,
+    algorithm: 'SHA-256',
+    expires: new Date(nowMs + CHALLENGE_MAX_AGE_MS),
+  });
   return { algorithm: 'SHA-256', challenge: c.challenge, salt: c.salt, maxnumber, signature: c.signature };
 }
 

@@ -2,9 +2,9 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { type Clock, iso } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
-import { iso, type Clock } from '../clock.ts';
 
 export interface SpamKeys {
   challenge: string;
@@ -36,7 +36,11 @@ async function fromDatabase(db: Db, clock: Clock): Promise<string> {
     .values({ name: SECRET_FILE, value: randomBytes(32).toString('hex'), created_at: iso(clock) })
     .onConflict((oc) => oc.column('name').doNothing())
     .execute();
-  const row = await k.selectFrom('app_secrets').select('value').where('name', '=', sql.lit(SECRET_FILE)).executeTakeFirstOrThrow();
+  const row = await k
+    .selectFrom('app_secrets')
+    .select('value')
+    .where('name', '=', sql.lit(SECRET_FILE))
+    .executeTakeFirstOrThrow();
   return row.value;
 }
 

@@ -19,14 +19,29 @@ export async function fetchChallenge(h: Pick<Harness, 'app'>): Promise<Challenge
 export async function solvePow(answer: ChallengeResponse, number?: number): Promise<string> {
   const pow = answer.pow!;
   const n = number ?? (await solveChallenge(pow.challenge, pow.salt, pow.algorithm, pow.maxnumber).promise)!.number;
-  const payload = { algorithm: pow.algorithm, challenge: pow.challenge, number: n, salt: pow.salt, signature: pow.signature };
+  const payload = {
+    algorithm: pow.algorithm,
+    challenge: pow.challenge,
+    number: n,
+    salt: pow.salt,
+    signature: pow.signature,
+  };
   return Buffer.from(JSON.stringify(payload)).toString('base64');
 }
 
-export const postLead = (h: Pick<Harness, 'app'>, body: unknown, headers: Record<string, string> = {}, remoteAddress?: string) =>
+export const postLead = (
+  h: Pick<Harness, 'app'>,
+  body: unknown,
+  headers: Record<string, string> = {},
+  remoteAddress?: string,
+) =>
   h.app.request(
     '/api/leads',
-    { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) },
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    },
     remoteAddress ? { incoming: { socket: { remoteAddress } } } : undefined,
   );
 

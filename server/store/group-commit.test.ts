@@ -15,7 +15,10 @@ describe('group commit on SQLite', () => {
     const outcomes = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) =>
         inTransaction(t.db, async (conn) => {
-          await conn.insertInto('audit_log').values(row(`gc-${i}`)).execute();
+          await conn
+            .insertInto('audit_log')
+            .values(row(`gc-${i}`))
+            .execute();
           if (i === 5) throw new Error('item 5 fails after its insert');
           return i;
         }),
@@ -23,14 +26,20 @@ describe('group commit on SQLite', () => {
     );
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(19);
     expect(outcomes[5]).toMatchObject({ status: 'rejected', reason: { message: 'item 5 fails after its insert' } });
-    const ids = (await t.db.kysely.selectFrom('audit_log').select('id').where('id', 'like', 'gc-%').execute()).map((r) => r.id);
+    const ids = (await t.db.kysely.selectFrom('audit_log').select('id').where('id', 'like', 'gc-%').execute()).map(
+      (r) => r.id,
+    );
     expect(ids).toHaveLength(19);
     expect(ids).not.toContain('gc-5');
   });
 
   it('keeps working after a failed batch', async () => {
-    await expect(inTransaction(t.db, async (conn) => conn.insertInto('audit_log').values(row('gc-1')).execute())).rejects.toThrow(/UNIQUE/);
+    await expect(
+      inTransaction(t.db, async (conn) => conn.insertInto('audit_log').values(row('gc-1')).execute()),
+    ).rejects.toThrow(/UNIQUE/);
     await inTransaction(t.db, async (conn) => conn.insertInto('audit_log').values(row('gc-after')).execute());
-    expect(await t.db.kysely.selectFrom('audit_log').select('id').where('id', '=', 'gc-after').executeTakeFirst()).toEqual({ id: 'gc-after' });
+    expect(
+      await t.db.kysely.selectFrom('audit_log').select('id').where('id', '=', 'gc-after').executeTakeFirst(),
+    ).toEqual({ id: 'gc-after' });
   });
 });

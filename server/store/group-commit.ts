@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
 
@@ -99,6 +99,9 @@ const committers = new WeakMap<Db, GroupCommit>();
 export function inTransaction<T>(db: Db, work: Work<T>, opts: { durable?: boolean } = {}): Promise<T> {
   if (db.dialect !== 'sqlite') return db.kysely.transaction().execute(work);
   let gc = committers.get(db);
-  if (!gc) committers.set(db, (gc = new GroupCommit(db.kysely)));
+  if (!gc) {
+    gc = new GroupCommit(db.kysely);
+    committers.set(db, gc);
+  }
   return gc.run(work, opts.durable ?? true);
 }

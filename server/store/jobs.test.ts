@@ -10,7 +10,10 @@ const at = (ms: number) => new Date(T0.getTime() + ms);
 const KIND = 'mail.notification';
 const LEASE = 60_000;
 
-async function addJob(db: Db, fields: { kind?: string; state?: string; next?: Date; lease?: Date; attempts?: number } = {}): Promise<string> {
+async function addJob(
+  db: Db,
+  fields: { kind?: string; state?: string; next?: Date; lease?: Date; attempts?: number } = {},
+): Promise<string> {
   const id = uuidv7();
   await db.kysely
     .insertInto('jobs')
@@ -51,11 +54,16 @@ describeEachDb('jobs store: claims and leases', (dialect) => {
     expect(claimed.map((j) => j.id).sort()).toEqual([...ids].sort());
     // The third one's lease ran out and another worker holds it now: it must stay with that worker.
     const stolen = claimed[2];
-    await t.db.kysely.updateTable('jobs').set({ attempts: stolen.attempts + 1 }).where('id', '=', stolen.id).execute();
+    await t.db.kysely
+      .updateTable('jobs')
+      .set({ attempts: stolen.attempts + 1 })
+      .where('id', '=', stolen.id)
+      .execute();
     await releaseJobs(t.db, claimed);
     const rows = await t.db.kysely.selectFrom('jobs').select(['id', 'state', 'attempts', 'lease_until']).execute();
     const byId = new Map(rows.map((r) => [r.id, r]));
-    for (const job of claimed.slice(0, 2)) expect(byId.get(job.id)).toEqual({ id: job.id, state: 'pending', attempts: 0, lease_until: null });
+    for (const job of claimed.slice(0, 2))
+      expect(byId.get(job.id)).toEqual({ id: job.id, state: 'pending', attempts: 0, lease_until: null });
     expect(byId.get(stolen.id)).toMatchObject({ state: 'sending', attempts: 2 });
     expect((await claim(t.db))?.id).toBeDefined();
   });
@@ -93,7 +101,11 @@ describeEachDb('jobs store: claims and leases', (dialect) => {
     const rows = await t.db.kysely.selectFrom('jobs').selectAll().execute();
     const state = Object.fromEntries(rows.map((r) => [r.id, r]));
     expect(state[a]).toMatchObject({ state: 'sent', sent_at: at(1).toISOString(), lease_until: null });
-    expect(state[b]).toMatchObject({ state: 'pending', next_attempt_at: at(9000).toISOString(), last_error: 'E_SMTP_TEMPORARY: 451' });
+    expect(state[b]).toMatchObject({
+      state: 'pending',
+      next_attempt_at: at(9000).toISOString(),
+      last_error: 'E_SMTP_TEMPORARY: 451',
+    });
     expect(state[c]).toMatchObject({ state: 'dead', last_error: 'E_SMTP_PERMANENT: 550' });
     const attempts = await t.db.kysely.selectFrom('job_attempts').select(['job_id', 'ok', 'error']).execute();
     expect(attempts).toHaveLength(3);
@@ -109,7 +121,10 @@ describeEachDb('jobs store: claims and leases', (dialect) => {
     expect(await finishJob(t.db, fresh, { ok: true }, at(LEASE + 2))).toBe(true);
     const row = await t.db.kysely.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
     expect(row.state).toBe('sent');
-    expect(await t.db.kysely.selectFrom('job_attempts').select('ok').orderBy('id').execute()).toEqual([{ ok: 0 }, { ok: 1 }]);
+    expect(await t.db.kysely.selectFrom('job_attempts').select('ok').orderBy('id').execute()).toEqual([
+      { ok: 0 },
+      { ok: 1 },
+    ]);
   });
 
   it('records no attempt for a job erased while it was in flight', async () => {
@@ -140,7 +155,9 @@ describeEachDb('jobs store: claims and leases', (dialect) => {
     const batch = await claimJobs(t.db, { kinds: [KIND], now: T0, leaseMs: LEASE, limit: 3 });
     expect(batch.map((j) => j.id)).toEqual(ids.slice(0, 3));
     expect(batch.every((j) => j.state === 'sending' && j.attempts === 1)).toBe(true);
-    expect((await claimJobs(t.db, { kinds: [KIND], now: T0, leaseMs: LEASE, limit: 3 })).map((j) => j.id)).toEqual(ids.slice(3));
+    expect((await claimJobs(t.db, { kinds: [KIND], now: T0, leaseMs: LEASE, limit: 3 })).map((j) => j.id)).toEqual(
+      ids.slice(3),
+    );
   });
 
   it('hands each job to exactly one of many concurrent batch claimers', async () => {

@@ -25,7 +25,12 @@ export async function claimJobs(db: Db, opts: ClaimOptions): Promise<JobRow[]> {
   const now = opts.now.toISOString();
   const leaseUntil = new Date(opts.now.getTime() + opts.leaseMs).toISOString();
   // One state per statement, ordered by its own indexed time: an OR of both would sort every due row to take a few.
-  const claim = (trx: Kysely<Database>, state: 'pending' | 'sending', due: 'next_attempt_at' | 'lease_until', n: number) =>
+  const claim = (
+    trx: Kysely<Database>,
+    state: 'pending' | 'sending',
+    due: 'next_attempt_at' | 'lease_until',
+    n: number,
+  ) =>
     trx
       .updateTable('jobs')
       .set((eb) => ({ state: 'sending', lease_until: leaseUntil, attempts: eb('attempts', '+', 1), updated_at: now }))
@@ -49,7 +54,9 @@ export async function claimJobs(db: Db, opts: ClaimOptions): Promise<JobRow[]> {
     async (trx) => {
       // Jobs whose worker died come first: they are few, and the oldest.
       const orphans = await claim(trx, 'sending', 'lease_until', limit);
-      return orphans.length < limit ? [...orphans, ...(await claim(trx, 'pending', 'next_attempt_at', limit - orphans.length))] : orphans;
+      return orphans.length < limit
+        ? [...orphans, ...(await claim(trx, 'pending', 'next_attempt_at', limit - orphans.length))]
+        : orphans;
     },
     { durable: false },
   );
@@ -89,34 +96,50 @@ export type JobOutcome =
  */
 export async function finishJob(db: Db, job: JobRow, outcome: JobOutcome, now: Date): Promise<boolean> {
   const at = now.toISOString();
-  return inTransaction(db, async (trx) => {
-    const state = outcome.ok ? 'sent' : 'dead' in outcome ? 'dead' : 'pending';
-    const result = await trx
-      .updateTable('jobs')
-      .set({
-        state,
-        lease_until: null,
-        updated_at: at,
-        ...(outcome.ok ? { sent_at: at, last_error: null } : { last_error: outcome.error }),
-        ...(!outcome.ok && 'retryAt' in outcome ? { next_attempt_at: outcome.retryAt.toISOString() } : {}),
-      })
-      .where('id', '=', job.id)
-      .where('state', '=', 'sending')
-      .where('attempts', '=', job.attempts)
-      .executeTakeFirst();
-    const current = Number(result.numUpdatedRows) === 1;
-    // A job erased with its lead (Art. 17) while in flight must not leave an attempt row behind.
-    if (!current && !(await trx.selectFrom('jobs').select('id').where('id', '=', job.id).executeTakeFirst())) return false;
-    await trx
-      .insertInto('job_attempts')
-      .values({ id: uuidv7(now.getTime()), job_id: job.id, lead_id: job.lead_id, at, ok: outcome.ok ? 1 : 0, error: outcome.ok ? null : outcome.error })
-      .execute();
-    return current;
-  }, { durable: false });
+  return inTransaction(
+    db,
+    async (trx) => {
+      const state = outcome.ok ? 'sent' : 'dead' in outcome ? 'dead' : 'pending';
+      const result = await trx
+        .updateTable('jobs')
+        .set({
+          state,
+          lease_until: null,
+          updated_at: at,
+          ...(outcome.ok ? { sent_at: at, last_error: null } : { last_error: outcome.error }),
+          ...(!outcome.ok && 'retryAt' in outcome ? { next_attempt_at: outcome.retryAt.toISOString() } : {}),
+        })
+        .where('id', '=', job.id)
+        .where('state', '=', 'sending')
+        .where('attempts', '=', job.attempts)
+        .executeTakeFirst();
+      const current = Number(result.numUpdatedRows) === 1;
+      // A job erased with its lead (Art. 17) while in flight must not leave an attempt row behind.
+      if (!current && !(await trx.selectFrom('jobs').select('id').where('id', '=', job.id).executeTakeFirst()))
+        return false;
+      await trx
+        .insertInto('job_attempts')
+        .values({
+          id: uuidv7(now.getTime()),
+          job_id: job.id,
+          lead_id: job.lead_id,
+          at,
+          ok: outcome.ok ? 1 : 0,
+          error: outcome.ok ? null : outcome.error,
+        })
+        .execute();
+      return current;
+    },
+    { durable: false },
+  );
 }
 
 /** Successful attempts of these kinds since a moment, and the oldest of them (when the window frees a slot). */
-export async function sentSince(db: Db, kinds: string[], since: Date): Promise<{ count: number; oldest: string | null }> {
+export async function sentSince(
+  db: Db,
+  kinds: string[],
+  since: Date,
+): Promise<{ count: number; oldest: string | null }> {
   if (!kinds.length) return { count: 0, oldest: null };
   const row = await db.kysely
     .selectFrom('job_attempts')
@@ -134,7 +157,14 @@ export async function nextDueAt(db: Db, kinds: string[]): Promise<Date | undefin
   if (!kinds.length) return undefined;
   // Two indexed look-ups instead of one MIN over a CASE, which would read every pending row on each tick.
   const first = (state: 'pending' | 'sending', due: 'next_attempt_at' | 'lease_until') =>
-    db.kysely.selectFrom('jobs').select(`${due} as due`).where('state', '=', state).where('kind', 'in', kinds).orderBy(due).limit(1).executeTakeFirst();
+    db.kysely
+      .selectFrom('jobs')
+      .select(`${due} as due`)
+      .where('state', '=', state)
+      .where('kind', 'in', kinds)
+      .orderBy(due)
+      .limit(1)
+      .executeTakeFirst();
   const times = [await first('pending', 'next_attempt_at'), await first('sending', 'lease_until')]
     .map((row) => row?.due)
     .filter((due): due is string => Boolean(due));

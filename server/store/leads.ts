@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { LeadStatus } from '../../shared/api-types.ts';
 import type { Locale, SourceKey } from '../../shared/lead-spec.ts';
-import { iso, type Clock } from '../clock.ts';
+import { type Clock, iso } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
 import { uuidv7 } from '../ids.ts';
@@ -41,7 +41,13 @@ export class IdempotencyConflict extends Error {
 }
 
 /** Writes the lead, its jobs and its idempotency row in one transaction; resolves only after the commit. */
-export async function insertLead(db: Db, clock: Clock, lead: NewLead, jobs: NewJob[], idem?: Idempotency): Promise<InsertResult> {
+export async function insertLead(
+  db: Db,
+  clock: Clock,
+  lead: NewLead,
+  jobs: NewJob[],
+  idem?: Idempotency,
+): Promise<InsertResult> {
   return inTransaction(db, (trx) => insertLeadIn(trx, clock, lead, jobs, idem));
 }
 
@@ -63,7 +69,11 @@ export async function insertLeadIn(
       .returning('key')
       .executeTakeFirst();
     if (!claimed) {
-      const prior = await trx.selectFrom('idempotency_keys').select(['lead_id', 'body_hash']).where('key', '=', idem.key).executeTakeFirstOrThrow();
+      const prior = await trx
+        .selectFrom('idempotency_keys')
+        .select(['lead_id', 'body_hash'])
+        .where('key', '=', idem.key)
+        .executeTakeFirstOrThrow();
       if (prior.body_hash !== idem.bodyHash) throw new IdempotencyConflict();
       return { id: prior.lead_id, created: false };
     }

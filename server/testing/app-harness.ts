@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type AppDeps, createApp } from '../app.ts';
 import type { Clock } from '../clock.ts';
-import { createApp, type AppDeps } from '../app.ts';
-import { loadConfig, type Config } from '../config.ts';
+import { type Config, loadConfig } from '../config.ts';
 import { silentLogger } from '../logger.ts';
-import { freshDb, type DialectName, type TestDb } from './databases.ts';
+import { type DialectName, freshDb, type TestDb } from './databases.ts';
 
 export interface Harness {
   app: ReturnType<typeof createApp>;

@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import { DIALECTS, postgresMissing, type DialectName } from './databases.ts';
+import { DIALECTS, type DialectName, postgresMissing } from './databases.ts';
 
 const missing = await postgresMissing();
 if (missing && process.env.CI === 'true') throw new Error(`${missing}; under CI=true PostgreSQL is required`);

@@ -20,7 +20,11 @@ export function postStream(url: string, clients: number, opts: { strict?: boolea
         const res = await fetch(`${url}/api/leads`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `stream-${c}-${i}-key` },
-          body: JSON.stringify({ name: `Kunde ${c}-${i}`, email: `k${c}.${i}@example.de`, message: 'Bitte um Rückruf.' }),
+          body: JSON.stringify({
+            name: `Kunde ${c}-${i}`,
+            email: `k${c}.${i}@example.de`,
+            message: 'Bitte um Rückruf.',
+          }),
         });
         if (res.status === 201) acked.push(((await res.json()) as { id: string }).id);
         else if (opts.strict) failed = new Error(`POST /api/leads answered ${res.status}: ${await res.text()}`);

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 
 export interface ReceivedMail {
@@ -8,7 +8,10 @@ export interface ReceivedMail {
   envelope: { from: string; to: string[] };
 }
 
-type Fault = { kind: 'reply'; code: number; text: string } | { kind: 'drop' } | { kind: 'hold'; arrived: () => void; released: Promise<void> };
+type Fault =
+  | { kind: 'reply'; code: number; text: string }
+  | { kind: 'drop' }
+  | { kind: 'hold'; arrived: () => void; released: Promise<void> };
 
 export interface SmtpPeer {
   port: number;
@@ -42,7 +45,11 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
 
   const keep = (raw: Buffer, parsed: ParsedMail, session: SMTPServerSession) => {
     const env = session.envelope;
-    mails.push({ raw, parsed, envelope: { from: env.mailFrom ? env.mailFrom.address : '', to: env.rcptTo.map((r) => r.address) } });
+    mails.push({
+      raw,
+      parsed,
+      envelope: { from: env.mailFrom ? env.mailFrom.address : '', to: env.rcptTo.map((r) => r.address) },
+    });
     for (const w of waiters.splice(0)) w();
   };
 
@@ -72,7 +79,13 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
 
   const listen = () =>
     new Promise<void>((resolve, reject) => {
-      const s = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], logger: false, onData, closeTimeout: 100 });
+      const s = new SMTPServer({
+        authOptional: true,
+        disabledCommands: ['STARTTLS'],
+        logger: false,
+        onData,
+        closeTimeout: 100,
+      });
       s.server.on('connection', (socket: Socket) => {
         sockets.add(socket);
         socket.on('close', () => sockets.delete(socket));

@@ -36,7 +36,8 @@ export function isLoopback(ip: string): boolean {
 /** Why a webhook may not connect to this IP address, or undefined when it may. */
 export function addressProblem(ip: string, allowLoopback: boolean): string | undefined {
   if (!isIP(ip)) return `${ip} is not an IP address`;
-  if (isLoopback(ip)) return allowLoopback ? undefined : `${ip} is a loopback address (allowed only when NODE_ENV is not production)`;
+  if (isLoopback(ip))
+    return allowLoopback ? undefined : `${ip} is a loopback address (allowed only when NODE_ENV is not production)`;
   if (blocked.check(ip, family(ip))) return `${ip} is a private, link-local, metadata or reserved address`;
   return undefined;
 }

@@ -2,19 +2,28 @@ import { afterEach, expect, it } from 'vitest';
 import { admin, body, TOKEN } from '../admin/test-helpers.ts';
 import { LEAD } from '../outbox/outbox-fixture.ts';
 import { describeEachDb } from '../testing/each-db.ts';
-import { webhookFixture, type WebhookFixture } from './webhook-fixture.ts';
+import { type WebhookFixture, webhookFixture } from './webhook-fixture.ts';
 
 const MINUTE = 60_000;
 
 interface Detail {
-  jobs: { id: string; kind: string; target: string | null; state: string; attempts: number; lastError: string | null; attemptLog: { ok: boolean }[] }[];
+  jobs: {
+    id: string;
+    kind: string;
+    target: string | null;
+    state: string;
+    attempts: number;
+    lastError: string | null;
+    attemptLog: { ok: boolean }[];
+  }[];
   audit: { action: string; detail: string | null }[];
 }
 
 describeEachDb('webhook deliveries in the admin API', (dialect) => {
   let w: WebhookFixture;
   afterEach(() => w.close());
-  const start = (urls: (url: string) => string = (url) => url) => webhookFixture(dialect, (url) => ({ WEBHOOK_URLS: urls(url), ADMIN_TOKEN: TOKEN }));
+  const start = (urls: (url: string) => string = (url) => url) =>
+    webhookFixture(dialect, (url) => ({ WEBHOOK_URLS: urls(url), ADMIN_TOKEN: TOKEN }));
   const detail = async (id: string) => body<Detail>(await admin(w.f.h, `/leads/${id}`));
   const resend = (id: string, query = '') => admin(w.f.h, `/leads/${id}/resend${query}`, { method: 'POST' });
 
@@ -35,7 +44,11 @@ describeEachDb('webhook deliveries in the admin API', (dialect) => {
       expect.stringMatching(new RegExp(`^slack:http://127\\.0\\.0\\.1:${port}/… #[0-9a-f]{8}$`)),
     ]);
     expect(hooks.map((j) => j.state).sort()).toEqual(['pending', 'sent']);
-    expect(hooks.find((j) => j.state === 'pending')).toMatchObject({ attempts: 1, lastError: expect.stringMatching(/^E_WEBHOOK_HTTP: 500/), attemptLog: [{ ok: false }] });
+    expect(hooks.find((j) => j.state === 'pending')).toMatchObject({
+      attempts: 1,
+      lastError: expect.stringMatching(/^E_WEBHOOK_HTTP: 500/),
+      attemptLog: [{ ok: false }],
+    });
     for (const secret of ['geheim', 'XXXX', '/hooks/crm', '/services/']) expect(text).not.toContain(secret);
   });
 
@@ -44,14 +57,23 @@ describeEachDb('webhook deliveries in the admin API', (dialect) => {
     w.receiver.replyNext(410);
     const id = await w.f.post();
     await w.f.outbox.drainOnce();
-    expect((await detail(id)).jobs.find((j) => j.kind.startsWith('webhook.'))).toMatchObject({ state: 'dead', lastError: expect.stringMatching(/^E_WEBHOOK_GONE/) });
+    expect((await detail(id)).jobs.find((j) => j.kind.startsWith('webhook.'))).toMatchObject({
+      state: 'dead',
+      lastError: expect.stringMatching(/^E_WEBHOOK_GONE/),
+    });
     const res = await resend(id, '?kind=webhook');
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ queued: true });
     await w.f.outbox.drainOnce();
     const after = await detail(id);
-    expect(after.jobs.find((j) => j.kind.startsWith('webhook.'))).toMatchObject({ state: 'sent', attempts: 1, lastError: null });
-    expect(after.audit).toContainEqual(expect.objectContaining({ action: 'resend', detail: 'webhook.lead.created dead->pending' }));
+    expect(after.jobs.find((j) => j.kind.startsWith('webhook.'))).toMatchObject({
+      state: 'sent',
+      attempts: 1,
+      lastError: null,
+    });
+    expect(after.audit).toContainEqual(
+      expect.objectContaining({ action: 'resend', detail: 'webhook.lead.created dead->pending' }),
+    );
     const [first, second] = w.receiver.received;
     expect(second.verifyError).toBeUndefined();
     expect(second.headers['webhook-id']).toBe(first.headers['webhook-id']);
@@ -110,7 +132,11 @@ describeEachDb('webhook deliveries in the admin API', (dialect) => {
       expect(w.receiver.received).toHaveLength(2);
       const updated = w.receiver.received[1];
       expect(updated.verifyError).toBeUndefined();
-      expect(updated.verified).toMatchObject({ type: 'lead.updated', timestamp: w.f.h.deps.clock().toISOString(), data: { id, status: 'contacted' } });
+      expect(updated.verified).toMatchObject({
+        type: 'lead.updated',
+        timestamp: w.f.h.deps.clock().toISOString(),
+        data: { id, status: 'contacted' },
+      });
       expect(updated.body).not.toContain('Klaus');
       expect(updated.body).not.toContain('intern');
       expect(chat.received).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { LEAD } from '../outbox/outbox-fixture.ts';
 import { describeEachDb } from '../testing/each-db.ts';
-import { webhookFixture, type WebhookFixture } from './webhook-fixture.ts';
+import { type WebhookFixture, webhookFixture } from './webhook-fixture.ts';
 
 const MINUTE = 60_000;
 
@@ -12,13 +12,24 @@ describeEachDb('webhook delivery to a real receiver', (dialect) => {
   it('delivers each lead once, signed so standardwebhooks verifies it, next to the sales mail', async () => {
     w = await webhookFixture(dialect);
     const first = await w.f.post();
-    const second = await w.f.post({ ...LEAD, name: 'Zweite Person', email: 'zwei@example.de', source: { utm_source: 'newsletter' } });
+    const second = await w.f.post({
+      ...LEAD,
+      name: 'Zweite Person',
+      email: 'zwei@example.de',
+      source: { utm_source: 'newsletter' },
+    });
     await w.f.outbox.drainOnce();
     expect(w.receiver.received).toHaveLength(2);
     expect(w.receiver.received.map((r) => r.verifyError)).toEqual([undefined, undefined]);
     const byLead = new Map(w.receiver.received.map((r) => [(r.verified as { data: { id: string } }).data.id, r]));
     const [job] = await w.deliveries(first);
-    expect(job).toMatchObject({ kind: 'webhook.lead.created', target: w.receiver.url, state: 'sent', attempts: 1, last_error: null });
+    expect(job).toMatchObject({
+      kind: 'webhook.lead.created',
+      target: w.receiver.url,
+      state: 'sent',
+      attempts: 1,
+      last_error: null,
+    });
     const got = byLead.get(first)!;
     expect(got.headers['webhook-id']).toBe(`msg_${job.id}`);
     expect(got.headers['webhook-timestamp']).toBe(String(Math.floor(w.f.h.deps.clock().getTime() / 1000)));
@@ -26,10 +37,22 @@ describeEachDb('webhook delivery to a real receiver', (dialect) => {
     const payload = got.verified as { type: string; timestamp: string; data: Record<string, unknown> };
     expect(payload.type).toBe('lead.created');
     expect(Date.parse(payload.timestamp)).toBeGreaterThan(0);
-    expect(payload.data).toMatchObject({ id: first, status: 'new', name: LEAD.name, email: LEAD.email, company: LEAD.company, message: LEAD.message, locale: 'de', consent: false, marketing: false });
+    expect(payload.data).toMatchObject({
+      id: first,
+      status: 'new',
+      name: LEAD.name,
+      email: LEAD.email,
+      company: LEAD.company,
+      message: LEAD.message,
+      locale: 'de',
+      consent: false,
+      marketing: false,
+    });
     expect(Object.keys(payload.data)).not.toContain('note');
     expect(Object.keys(payload.data)).not.toContain('assignee');
-    expect((byLead.get(second)!.verified as { data: { source: unknown } }).data.source).toEqual({ utm_source: 'newsletter' });
+    expect((byLead.get(second)!.verified as { data: { source: unknown } }).data.source).toEqual({
+      utm_source: 'newsletter',
+    });
     expect(w.f.peer.mails).toHaveLength(2);
     // Nothing is sent twice: a further drain finds no due job.
     expect(await w.f.outbox.drainOnce()).toBe(0);
@@ -43,7 +66,12 @@ describeEachDb('webhook delivery to a real receiver', (dialect) => {
       w = await webhookFixture(dialect, (url) => ({ WEBHOOK_URLS: `${url}, ${other.url}` }));
       const id = await w.f.post();
       await w.f.outbox.drainOnce();
-      expect((await w.deliveries(id)).map((d) => [d.target, d.state])).toEqual(expect.arrayContaining([[w.receiver.url, 'sent'], [other.url, 'sent']]));
+      expect((await w.deliveries(id)).map((d) => [d.target, d.state])).toEqual(
+        expect.arrayContaining([
+          [w.receiver.url, 'sent'],
+          [other.url, 'sent'],
+        ]),
+      );
       expect([w.receiver.received.length, other.received.length]).toEqual([1, 1]);
       expect(other.received[0].verifyError).toBeUndefined();
     } finally {
@@ -56,7 +84,9 @@ describeEachDb('webhook delivery to a real receiver', (dialect) => {
     w.receiver.replyNext(500);
     const id = await w.f.post();
     await w.f.outbox.drainOnce();
-    expect(await w.deliveries(id)).toMatchObject([{ state: 'pending', attempts: 1, last_error: expect.stringMatching(/^E_WEBHOOK_HTTP: 500: receiver says 500/) }]);
+    expect(await w.deliveries(id)).toMatchObject([
+      { state: 'pending', attempts: 1, last_error: expect.stringMatching(/^E_WEBHOOK_HTTP: 500: receiver says 500/) },
+    ]);
     expect(await w.f.outbox.drainOnce()).toBe(0);
     w.f.h.advance(MINUTE);
     await w.f.outbox.drainOnce();
@@ -74,11 +104,16 @@ describeEachDb('webhook delivery to a real receiver', (dialect) => {
     w.receiver.replyNext('hang');
     const id = await w.f.post();
     await w.f.outbox.drainOnce();
-    expect(await w.deliveries(id)).toMatchObject([{ state: 'pending', attempts: 1, last_error: expect.stringMatching(/^E_WEBHOOK_TIMEOUT: .*300 ms/) }]);
+    expect(await w.deliveries(id)).toMatchObject([
+      { state: 'pending', attempts: 1, last_error: expect.stringMatching(/^E_WEBHOOK_TIMEOUT: .*300 ms/) },
+    ]);
     w.f.h.advance(MINUTE);
     await w.f.outbox.drainOnce();
     expect(await w.deliveries(id)).toMatchObject([{ state: 'sent', attempts: 2 }]);
-    expect(w.receiver.received.map((r) => r.headers['webhook-id'])).toEqual([w.receiver.received[0].headers['webhook-id'], w.receiver.received[0].headers['webhook-id']]);
+    expect(w.receiver.received.map((r) => r.headers['webhook-id'])).toEqual([
+      w.receiver.received[0].headers['webhook-id'],
+      w.receiver.received[0].headers['webhook-id'],
+    ]);
   });
 
   it('marks a delivery dead at once on 410 Gone and never sends it again', async () => {
@@ -88,7 +123,9 @@ describeEachDb('webhook delivery to a real receiver', (dialect) => {
     await w.f.outbox.drainOnce();
     w.f.h.advance(60 * MINUTE);
     expect(await w.f.outbox.drainOnce()).toBe(0);
-    expect(await w.deliveries(id)).toMatchObject([{ state: 'dead', attempts: 1, last_error: expect.stringMatching(/^E_WEBHOOK_GONE: 410/) }]);
+    expect(await w.deliveries(id)).toMatchObject([
+      { state: 'dead', attempts: 1, last_error: expect.stringMatching(/^E_WEBHOOK_GONE: 410/) },
+    ]);
     expect(w.receiver.received).toHaveLength(1);
     // The mail is a separate job and went out regardless.
     expect(w.f.peer.mails).toHaveLength(1);
@@ -99,7 +136,9 @@ describeEachDb('webhook delivery to a real receiver', (dialect) => {
     w.receiver.replyNext(307);
     const id = await w.f.post();
     await w.f.outbox.drainOnce();
-    expect(await w.deliveries(id)).toMatchObject([{ state: 'pending', last_error: expect.stringMatching(/^E_WEBHOOK_REDIRECT: 307 .*not followed/) }]);
+    expect(await w.deliveries(id)).toMatchObject([
+      { state: 'pending', last_error: expect.stringMatching(/^E_WEBHOOK_REDIRECT: 307 .*not followed/) },
+    ]);
     expect(w.receiver.received).toHaveLength(1);
   });
 
@@ -111,7 +150,9 @@ describeEachDb('webhook delivery to a real receiver', (dialect) => {
       await w.f.outbox.drainOnce();
       w.f.h.advance(MINUTE);
     }
-    expect(await w.deliveries(id)).toMatchObject([{ state: 'dead', attempts: 2, last_error: expect.stringMatching(/gave up after 2 tries.*E_WEBHOOK_HTTP: 503/) }]);
+    expect(await w.deliveries(id)).toMatchObject([
+      { state: 'dead', attempts: 2, last_error: expect.stringMatching(/gave up after 2 tries.*E_WEBHOOK_HTTP: 503/) },
+    ]);
     expect(w.receiver.received).toHaveLength(2);
   });
 
@@ -122,7 +163,9 @@ describeEachDb('webhook delivery to a real receiver', (dialect) => {
     await w.f.outbox.drainOnce();
     w.f.h.advance(MINUTE);
     await w.f.outbox.drainOnce();
-    expect(await w.deliveries(id)).toMatchObject([{ state: 'pending', attempts: 2, last_error: expect.stringMatching(/^E_WEBHOOK_NETWORK: ECONNREFUSED/) }]);
+    expect(await w.deliveries(id)).toMatchObject([
+      { state: 'pending', attempts: 2, last_error: expect.stringMatching(/^E_WEBHOOK_NETWORK: ECONNREFUSED/) },
+    ]);
     await w.receiver.up();
     w.f.h.advance(MINUTE);
     await w.f.outbox.drainOnce();

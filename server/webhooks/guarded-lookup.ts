@@ -7,7 +7,9 @@ import { WebhookError } from './webhook-error.ts';
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 
 export const systemResolver: Resolver = (hostname) =>
-  new Promise((resolve, reject) => dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))));
+  new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))),
+  );
 
 /**
  * A socket `lookup` that refuses a name if any of its addresses is private, link-local or metadata, and hands the
@@ -17,10 +19,14 @@ export function guardedLookup(resolver: Resolver, allowLoopback: boolean): Looku
   return (hostname, options, callback) => {
     resolver(hostname).then(
       (addresses) => {
-        const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
+        const wanted =
+          options.family === 4 || options.family === 6
+            ? addresses.filter((a) => a.family === options.family)
+            : addresses;
         const problem = addresses.map((a) => addressProblem(a.address, allowLoopback)).find(Boolean);
         if (problem) return callback(new WebhookError('BLOCKED', `${hostname} resolves to ${problem}`, true), '', 4);
-        if (!wanted.length) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 4);
+        if (!wanted.length)
+          return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 4);
         if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, wanted);
         callback(null, wanted[0].address, wanted[0].family);
       },

@@ -1,6 +1,6 @@
 import { PermanentJobError } from '../outbox/failure.ts';
 import type { JobContext, JobHandler } from '../outbox/handlers.ts';
-import { systemResolver, type Resolver } from './guarded-lookup.ts';
+import { type Resolver, systemResolver } from './guarded-lookup.ts';
 import { EVENTS, leadData, messageId, signedHeaders, type WebhookEvent, type WebhookPayload } from './payload.ts';
 import { postJson } from './post.ts';
 import { slackMessage } from './slack.ts';
@@ -8,7 +8,10 @@ import { parseTarget, type WebhookTarget } from './targets.ts';
 import { classifyWebhookError, WebhookError } from './webhook-error.ts';
 
 /** One job kind per event; jobs.target holds the URL as configured (with its slack: prefix). */
-export const WEBHOOK_KINDS: Record<WebhookEvent, string> = { 'lead.created': 'webhook.lead.created', 'lead.updated': 'webhook.lead.updated' };
+export const WEBHOOK_KINDS: Record<WebhookEvent, string> = {
+  'lead.created': 'webhook.lead.created',
+  'lead.updated': 'webhook.lead.updated',
+};
 export const isWebhookKind = (kind: string) => kind.startsWith('webhook.');
 
 async function deliver({ job, db, config, clock }: JobContext, event: WebhookEvent, resolver: Resolver): Promise<void> {
@@ -28,11 +31,16 @@ async function deliver({ job, db, config, clock }: JobContext, event: WebhookEve
   if (target.format === 'slack') {
     body = JSON.stringify(slackMessage(payload, config.PUBLIC_URL));
   } else {
-    if (!config.WEBHOOK_SECRET) throw new WebhookError('CONFIG', 'WEBHOOK_SECRET is not set; set it, restart, then resend this delivery', true);
+    if (!config.WEBHOOK_SECRET)
+      throw new WebhookError('CONFIG', 'WEBHOOK_SECRET is not set; set it, restart, then resend this delivery', true);
     body = JSON.stringify(payload);
     headers = signedHeaders(config.WEBHOOK_SECRET, messageId(job.id), clock(), body);
   }
-  await postJson(target.url, body, headers, { timeoutMs: config.WEBHOOK_TIMEOUT_MS, allowLoopback: config.NODE_ENV !== 'production', resolver });
+  await postJson(target.url, body, headers, {
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    allowLoopback: config.NODE_ENV !== 'production',
+    resolver,
+  });
 }
 
 /** The outbox handlers for webhook deliveries; they do not count against MAIL_PER_HOUR. */

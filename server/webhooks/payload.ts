@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { parseSource, type LeadRow } from '../admin/lead-queries.ts';
+import { type LeadRow, parseSource } from '../admin/lead-queries.ts';
 
 export const EVENTS = ['lead.created', 'lead.updated'] as const;
 export type WebhookEvent = (typeof EVENTS)[number];

@@ -15,7 +15,8 @@ export interface PostOptions {
 const SNIPPET_BYTES = 300;
 
 function refuse(url: URL, allowLoopback: boolean): WebhookError | undefined {
-  if (url.protocol === 'http:' && !httpAllowed(url, !allowLoopback)) return new WebhookError('BLOCKED', `${url.origin} is not https:`, true);
+  if (url.protocol === 'http:' && !httpAllowed(url, !allowLoopback))
+    return new WebhookError('BLOCKED', `${url.origin} is not https:`, true);
   const ip = literalIp(url.hostname);
   const problem = ip && addressProblem(ip, allowLoopback);
   return problem ? new WebhookError('BLOCKED', problem, true) : undefined;
@@ -25,7 +26,11 @@ function failure(res: IncomingMessage, snippet: string): WebhookError {
   const status = res.statusCode ?? 0;
   const said = snippet.trim() ? `: ${snippet}` : '';
   if (status === 410) return new WebhookError('GONE', `410 Gone: the receiver asked us to stop${said}`, true);
-  if (status >= 300 && status < 400) return new WebhookError('REDIRECT', `${status} redirect to ${res.headers.location ?? '?'} (redirects are not followed)`);
+  if (status >= 300 && status < 400)
+    return new WebhookError(
+      'REDIRECT',
+      `${status} redirect to ${res.headers.location ?? '?'} (redirects are not followed)`,
+    );
   return new WebhookError('HTTP', `${status}${said}`);
 }
 
@@ -52,7 +57,12 @@ export function postJson(url: URL, body: string, headers: Record<string, string>
         method: 'POST',
         agent: false,
         lookup: guardedLookup(opts.resolver, opts.allowLoopback),
-        headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'BeratenLassen-Webhooks/1' },
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(body)),
+          'user-agent': 'BeratenLassen-Webhooks/1',
+        },
       },
       (res) => {
         const status = res.statusCode ?? 0;

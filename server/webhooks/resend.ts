@@ -6,8 +6,16 @@ import { uuidv7 } from '../ids.ts';
 import { isWebhookKind } from './handler.ts';
 
 export const ResendQuerySchema = z.strictObject({
-  kind: z.enum(['mail', 'webhook']).optional().describe('mail (default): the notification mail; webhook: every dead webhook delivery of the lead.'),
-  job: z.string().min(1).max(100).optional().describe('One job of the lead (an id from the lead detail), sent or dead, of any kind.'),
+  kind: z
+    .enum(['mail', 'webhook'])
+    .optional()
+    .describe('mail (default): the notification mail; webhook: every dead webhook delivery of the lead.'),
+  job: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('One job of the lead (an id from the lead detail), sent or dead, of any kind.'),
 });
 export type ResendQuery = z.infer<typeof ResendQuerySchema>;
 
@@ -21,28 +29,55 @@ export async function resendJobs(deps: AppDeps, leadId: string, query: ResendQue
   const pg = deps.db.dialect === 'postgres';
   const now = iso(deps.clock);
   const outcome = await deps.db.kysely.transaction().execute(async (trx) => {
-    const lead = await trx.selectFrom('leads').select('id').where('id', '=', leadId).$if(pg, (q) => q.forUpdate()).executeTakeFirst();
+    const lead = await trx
+      .selectFrom('leads')
+      .select('id')
+      .where('id', '=', leadId)
+      .$if(pg, (q) => q.forUpdate())
+      .executeTakeFirst();
     if (!lead) return 'missing' as const;
     let q = trx.selectFrom('jobs').select(['id', 'kind', 'state']).where('lead_id', '=', leadId);
     q = query.job ? q.where('id', '=', query.job) : q.where('kind', 'like', 'webhook.%').where('state', '=', 'dead');
-    const jobs = (await q.orderBy('created_at').orderBy('id').execute()).filter((j) => query.job || isWebhookKind(j.kind));
+    const jobs = (await q.orderBy('created_at').orderBy('id').execute()).filter(
+      (j) => query.job || isWebhookKind(j.kind),
+    );
     if (query.job && !jobs.length) return 'no_job' as const;
     if (jobs.some((j) => j.state === 'pending' || j.state === 'sending')) return 'busy' as const;
     if (!jobs.length) return 'nothing' as const;
     for (const job of jobs) {
       // Fresh attempts and no lease, so the worker treats it as new and the dead limit counts anew.
-      const r = await trx.updateTable('jobs').set({ state: 'pending', attempts: 0, next_attempt_at: now, lease_until: null, updated_at: now })
-        .where('id', '=', job.id).where('state', '=', job.state).executeTakeFirst();
+      const r = await trx
+        .updateTable('jobs')
+        .set({ state: 'pending', attempts: 0, next_attempt_at: now, lease_until: null, updated_at: now })
+        .where('id', '=', job.id)
+        .where('state', '=', job.state)
+        .executeTakeFirst();
       if (!Number(r.numUpdatedRows)) return 'busy' as const;
     }
     // Sorted ids keep the entries in order; the detail names the kind, never the target (it may hold a secret).
     const ids = jobs.map(() => uuidv7(Date.parse(now))).sort();
-    await trx.insertInto('audit_log').values(jobs.map((j, i) => ({ id: ids[i], lead_id: leadId, at: now, action: 'resend', detail: `${j.kind} ${j.state}->pending` }))).execute();
+    await trx
+      .insertInto('audit_log')
+      .values(
+        jobs.map((j, i) => ({
+          id: ids[i],
+          lead_id: leadId,
+          at: now,
+          action: 'resend',
+          detail: `${j.kind} ${j.state}->pending`,
+        })),
+      )
+      .execute();
     return jobs.length;
   });
   if (outcome === 'missing') throw fail(404, 'No lead with this id.');
   if (outcome === 'no_job') throw fail(404, 'This lead has no job with this id.');
-  if (outcome === 'busy') throw fail(409, 'This delivery is already queued or being sent; wait for it to finish or fail.', 'delivery_in_progress');
+  if (outcome === 'busy')
+    throw fail(
+      409,
+      'This delivery is already queued or being sent; wait for it to finish or fail.',
+      'delivery_in_progress',
+    );
   if (outcome === 'nothing') throw fail(409, 'This lead has no dead webhook delivery to resend.', 'nothing_to_resend');
   return outcome;
 }

@@ -3,7 +3,7 @@ import { LEAD } from '../outbox/outbox-fixture.ts';
 import { describeEachDb } from '../testing/each-db.ts';
 import type { WebhookPayload } from './payload.ts';
 import { slackMessage } from './slack.ts';
-import { webhookFixture, type WebhookFixture } from './webhook-fixture.ts';
+import { type WebhookFixture, webhookFixture } from './webhook-fixture.ts';
 
 describeEachDb('slack: targets', (dialect) => {
   let w: WebhookFixture;
@@ -28,7 +28,11 @@ describeEachDb('slack: targets', (dialect) => {
 
 describe('slack message', () => {
   const payload = (data: Partial<WebhookPayload['data']>, type: WebhookPayload['type'] = 'lead.created') =>
-    ({ type, timestamp: '2026-11-28T10:00:00.000Z', data: { id: 'L1', name: 'A', company: null, topic: null, status: 'new', ...data } }) as WebhookPayload;
+    ({
+      type,
+      timestamp: '2026-11-28T10:00:00.000Z',
+      data: { id: 'L1', name: 'A', company: null, topic: null, status: 'new', ...data },
+    }) as WebhookPayload;
 
   it('keeps each field on one line, clipped, and leaves the link out without PUBLIC_URL', () => {
     const { text } = slackMessage(payload({ name: `Eva\n*Fake* line\u2028more ${'x'.repeat(300)}` }), undefined);

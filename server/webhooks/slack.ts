@@ -1,9 +1,17 @@
 import type { WebhookPayload } from './payload.ts';
 
 // Slack reads &, < and > as markup (<!channel>, <url|label>); escaped, a visitor's text stays text.
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeMrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 // One line per field, clipped: a visitor cannot fill the channel or fake extra lines.
-const field = (text: string | null) => (text ? escape(text.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim().slice(0, 120)) : '');
+const field = (text: string | null) =>
+  text
+    ? escapeMrkdwn(
+        text
+          .replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ')
+          .trim()
+          .slice(0, 120),
+      )
+    : '';
 
 /**
  * A Slack incoming-webhook body ({text}; Mattermost and Rocket.Chat read it too): topic, company and name and a link
@@ -13,8 +21,14 @@ export function slackMessage(payload: WebhookPayload, publicUrl: string | undefi
   const { data } = payload;
   const who = [field(data.company), field(data.name)].filter(Boolean).join(' – ');
   const topic = field(data.topic) || 'ohne Thema';
-  const head = payload.type === 'lead.created' ? `Neue Anfrage: *${topic}*` : `Anfrage *${topic}* jetzt im Status „${field(data.status)}“`;
+  const head =
+    payload.type === 'lead.created'
+      ? `Neue Anfrage: *${topic}*`
+      : `Anfrage *${topic}* jetzt im Status „${field(data.status)}“`;
   const lines = [`${head}${who ? ` von ${who}` : ''}`];
-  if (publicUrl) lines.push(`<${publicUrl.replace(/\/+$/, '')}/api/admin/leads/${encodeURIComponent(data.id)}|Anfrage im Admin-API öffnen>`);
+  if (publicUrl)
+    lines.push(
+      `<${publicUrl.replace(/\/+$/, '')}/api/admin/leads/${encodeURIComponent(data.id)}|Anfrage im Admin-API öffnen>`,
+    );
   return { text: lines.join('\n') };
 }

@@ -10,7 +10,13 @@ export interface WebhookTarget {
 
 export const SLACK = 'slack:';
 // Cloud metadata services by name; their addresses (169.254.169.254, fd00:ec2::254) are refused by range as well.
-const METADATA_NAMES = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal']);
+const METADATA_NAMES = new Set([
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata',
+  'instance-data',
+  'instance-data.ec2.internal',
+]);
 
 const isLoopbackName = (host: string) => host === 'localhost' || host.endsWith('.localhost');
 

@@ -12,8 +12,29 @@ import { classifyWebhookError } from './webhook-error.ts';
 function selfSignedCert(): { key: Buffer; cert: Buffer } | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'bl-tls-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=DNS:localhost', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost',
+        '-days',
+        '1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
   } catch {
     return undefined;
@@ -21,7 +42,8 @@ function selfSignedCert(): { key: Buffer; cert: Buffer } | undefined {
 }
 
 const tls = selfSignedCert();
-if (!tls && process.env.CI === 'true') throw new Error('openssl could not make a test certificate; under CI=true the TLS test must run');
+if (!tls && process.env.CI === 'true')
+  throw new Error('openssl could not make a test certificate; under CI=true the TLS test must run');
 if (!tls) console.warn('skipping the TLS webhook test: openssl could not make a certificate');
 
 (tls ? describe : describe.skip)('webhooks over https', () => {
@@ -44,8 +66,16 @@ if (!tls) console.warn('skipping the TLS webhook test: openssl could not make a 
       asked.push(name);
       return [{ address: '127.0.0.1', family: 4 }];
     };
-    const err = await postJson(new URL(`https://localhost:${port}/hook`), '{}', {}, { timeoutMs: 2000, allowLoopback: true, resolver }).catch((e: unknown) => e);
-    expect(classifyWebhookError(err)).toEqual({ permanent: false, error: expect.stringMatching(/^E_WEBHOOK_NETWORK: .*self[- ]signed/i) });
+    const err = await postJson(
+      new URL(`https://localhost:${port}/hook`),
+      '{}',
+      {},
+      { timeoutMs: 2000, allowLoopback: true, resolver },
+    ).catch((e: unknown) => e);
+    expect(classifyWebhookError(err)).toEqual({
+      permanent: false,
+      error: expect.stringMatching(/^E_WEBHOOK_NETWORK: .*self[- ]signed/i),
+    });
     expect(asked).toEqual(['localhost']);
     expect(requests).toBe(0);
   });

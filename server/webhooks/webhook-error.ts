@@ -1,5 +1,5 @@
 import { ERROR_CODES } from '../errors.ts';
-import { clip, PermanentJobError, type Failure } from '../outbox/failure.ts';
+import { clip, type Failure, PermanentJobError } from '../outbox/failure.ts';
 
 /** Stable codes kept in jobs.last_error, so an admin can tell a refused target from a flaky receiver. */
 export const WEBHOOK_CODES = {
@@ -27,5 +27,8 @@ export function classifyWebhookError(err: unknown): Failure {
   if (err instanceof WebhookError) return { permanent: err.permanent, error: clip(`${err.code}: ${err.message}`) };
   if (err instanceof PermanentJobError) return { permanent: true, error: clip(err.message) };
   const e = (err ?? {}) as { code?: string; message?: string };
-  return { permanent: false, error: clip(`${WEBHOOK_CODES.NETWORK}: ${e.code ? `${e.code} ` : ''}${e.message ?? String(err)}`) };
+  return {
+    permanent: false,
+    error: clip(`${WEBHOOK_CODES.NETWORK}: ${e.code ? `${e.code} ` : ''}${e.message ?? String(err)}`),
+  };
 }

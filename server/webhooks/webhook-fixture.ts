@@ -1,13 +1,17 @@
-import { outboxFixture, type OutboxFixture } from '../outbox/outbox-fixture.ts';
+import { type OutboxFixture, outboxFixture } from '../outbox/outbox-fixture.ts';
 import type { OutboxOptions } from '../outbox/worker.ts';
 import type { DialectName } from '../testing/databases.ts';
-import { startReceiver, TEST_SECRET, type Receiver } from './test-receiver.ts';
+import { type Receiver, startReceiver, TEST_SECRET } from './test-receiver.ts';
 
 export interface WebhookFixture {
   f: OutboxFixture;
   receiver: Receiver;
   /** The webhook jobs of a lead, oldest first. */
-  deliveries(leadId: string): Promise<{ id: string; kind: string; target: string | null; state: string; attempts: number; last_error: string | null }[]>;
+  deliveries(
+    leadId: string,
+  ): Promise<
+    { id: string; kind: string; target: string | null; state: string; attempts: number; last_error: string | null }[]
+  >;
   close(): Promise<void>;
 }
 
@@ -21,7 +25,11 @@ export async function webhookFixture(
   opts: Partial<OutboxOptions> = {},
 ): Promise<WebhookFixture> {
   const receiver = await startReceiver();
-  const f = await outboxFixture(dialect, { WEBHOOK_SECRET: TEST_SECRET, WEBHOOK_TIMEOUT_MS: '1000', ...env(receiver.url) }, opts);
+  const f = await outboxFixture(
+    dialect,
+    { WEBHOOK_SECRET: TEST_SECRET, WEBHOOK_TIMEOUT_MS: '1000', ...env(receiver.url) },
+    opts,
+  );
   f.h.advance(Date.now() - f.h.deps.clock().getTime());
   return {
     f,

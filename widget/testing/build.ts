@@ -7,14 +7,23 @@ export const WIDGET_FILE = join(ROOT, 'dist', 'widget.js');
 
 /** Runs the real `vite build` (same config as `npm run build`) into outDir and returns the built file. */
 export async function buildWidget(outDir: string): Promise<string> {
-  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+  await build({
+    root: ROOT,
+    configFile: join(ROOT, 'vite.config.ts'),
+    logLevel: 'silent',
+    build: { outDir, emptyOutDir: true },
+  });
   return join(outDir, 'widget.js');
 }
 
 function newestSource(): number {
   const dir = join(ROOT, 'widget');
-  const files = readdirSync(dir).filter((f) => /\.ts$/.test(f) && !f.endsWith('.test.ts')).map((f) => join(dir, f));
-  return Math.max(...[...files, join(ROOT, 'shared/lead-spec.ts'), join(ROOT, 'vite.config.ts')].map((f) => statSync(f).mtimeMs));
+  const files = readdirSync(dir)
+    .filter((f) => /\.ts$/.test(f) && !f.endsWith('.test.ts'))
+    .map((f) => join(dir, f));
+  return Math.max(
+    ...[...files, join(ROOT, 'shared/lead-spec.ts'), join(ROOT, 'vite.config.ts')].map((f) => statSync(f).mtimeMs),
+  );
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -29,7 +38,8 @@ export async function ensureBuilt(): Promise<string> {
       break;
     } catch {
       // A lock older than a minute belongs to a crashed run.
-      if (tries > 600 || Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 60_000) rmSync(lock, { recursive: true, force: true });
+      if (tries > 600 || Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 60_000)
+        rmSync(lock, { recursive: true, force: true });
       await sleep(100);
     }
   }

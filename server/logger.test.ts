@@ -2,9 +2,9 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, maskEmails, maskName } from './logger.ts';
 import { createMailTransport, type MailTransport } from './mail/transport.ts';
-import { TEST_BACKOFF } from './outbox/outbox-fixture.ts';
 import { type Outbox, startOutbox } from './outbox/start.ts';
 import { type Harness, makeHarness } from './testing/app-harness.ts';
+import { TEST_BACKOFF } from './testing/outbox-fixture.ts';
 import { type SmtpPeer, startSmtpPeer } from './testing/smtp-peer.ts';
 
 const TOKEN = 'b'.repeat(40);

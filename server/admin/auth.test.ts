@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config.ts';
+import { admin, adminHarness, TOKEN } from '../testing/admin-harness.ts';
 import { type Harness, makeHarness } from '../testing/app-harness.ts';
-import { admin, adminHarness, TOKEN } from './test-helpers.ts';
 
 describe('admin auth', () => {
   let h: Harness;

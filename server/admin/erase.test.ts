@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { iso } from '../clock.ts';
 import { uuidv7 } from '../ids.ts';
+import { admin, adminHarness, seedLead } from '../testing/admin-harness.ts';
 import type { Harness } from '../testing/app-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
-import { admin, adminHarness, seedLead } from './test-helpers.ts';
 
 describeEachDb('admin DELETE lead', (dialect) => {
   let h: Harness;

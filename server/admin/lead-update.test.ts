@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { admin, body, seedLead, TOKEN } from '../testing/admin-harness.ts';
 import { type Harness, makeHarness } from '../testing/app-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
-import { admin, body, seedLead, TOKEN } from './test-helpers.ts';
 
 describeEachDb('admin PATCH and resend', (dialect) => {
   let h: Harness;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { iso } from '../clock.ts';
 import { uuidv7 } from '../ids.ts';
+import { admin, adminHarness, body, seedLead } from '../testing/admin-harness.ts';
 import type { Harness } from '../testing/app-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
 import { LeadDetailSchema, LeadListSchema } from './schemas.ts';
-import { admin, adminHarness, body, seedLead } from './test-helpers.ts';
 
 type Page = {
   items: { id: string; name: string; status: string; mail: { state: string } | null }[];

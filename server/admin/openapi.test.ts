@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminHarness } from '../testing/admin-harness.ts';
 import type { Harness } from '../testing/app-harness.ts';
-import { adminHarness } from './test-helpers.ts';
 
 type Doc = {
   openapi: string;

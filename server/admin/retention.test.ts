@@ -3,10 +3,10 @@ import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { iso } from '../clock.ts';
 import { uuidv7 } from '../ids.ts';
+import { admin, adminHarness, seedLead } from '../testing/admin-harness.ts';
 import type { Harness } from '../testing/app-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
 import { PURGE_LOCK, purgeExpired, startRetention } from './retention.ts';
-import { admin, adminHarness, seedLead } from './test-helpers.ts';
 
 const DAY = 86_400_000;
 const rules = { spam: 30, lost: 365, default: 730 };

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { admin, adminHarness, body, seedLead } from '../testing/admin-harness.ts';
 import type { Harness } from '../testing/app-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
 import { StatsSchema } from './schemas.ts';
-import { admin, adminHarness, body, seedLead } from './test-helpers.ts';
 
 const DAY = 86_400_000;
 type Stats = {

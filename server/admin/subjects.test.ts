@@ -2,10 +2,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { iso } from '../clock.ts';
 import { uuidv7 } from '../ids.ts';
+import { admin, adminHarness, body, seedLead } from '../testing/admin-harness.ts';
 import type { Harness } from '../testing/app-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
 import { SubjectExportSchema } from './schemas.ts';
-import { admin, adminHarness, body, seedLead } from './test-helpers.ts';
 
 describeEachDb('DSGVO subject access and erasure', (dialect) => {
   let h: Harness;

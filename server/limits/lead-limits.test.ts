@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { postLead, validLead } from '../spam/spam-testing.ts';
 import { type Harness, makeHarness } from '../testing/app-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
+import { postLead, validLead } from '../testing/lead-client.ts';
 
 const LIMIT_ENV = { RATE_LIMIT_PER_MINUTE: '5', RATE_LIMIT_PER_DAY: '30' };
 

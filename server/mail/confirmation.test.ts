@@ -2,8 +2,8 @@ import type { AddressObject } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config.ts';
 import { CONFIRMATION_KIND } from '../outbox/mail-confirmation.ts';
-import { type OutboxFixture, outboxFixture } from '../outbox/outbox-fixture.ts';
 import { describeEachDb } from '../testing/each-db.ts';
+import { type OutboxFixture, outboxFixture } from '../testing/outbox-fixture.ts';
 import type { ReceivedMail } from '../testing/smtp-peer.ts';
 
 const ON = {

@@ -1,6 +1,6 @@
 import type { AddressObject } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LEAD, type OutboxFixture, outboxFixture } from '../outbox/outbox-fixture.ts';
+import { LEAD, type OutboxFixture, outboxFixture } from '../testing/outbox-fixture.ts';
 import { buildNotification } from './notification.ts';
 
 const SOURCE = {

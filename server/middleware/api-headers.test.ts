@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postLead, validLead } from '../spam/spam-testing.ts';
 import { type Harness, makeHarness } from '../testing/app-harness.ts';
+import { postLead, validLead } from '../testing/lead-client.ts';
 
 function expectSecure(res: Response, label: string) {
   expect(res.headers.get('X-Content-Type-Options'), label).toBe('nosniff');

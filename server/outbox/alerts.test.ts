@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { describeEachDb } from '../testing/each-db.ts';
+import { HOUR, LEAD, type OutboxFixture, outboxFixture } from '../testing/outbox-fixture.ts';
 import { ALERT_KIND } from './alerts.ts';
-import { HOUR, LEAD, type OutboxFixture, outboxFixture } from './outbox-fixture.ts';
 
 const ENV = { ALERT_INBOX: 'ops@beratung.example, admin@beratung.example' };
 

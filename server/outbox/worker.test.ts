@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeEachDb } from '../testing/each-db.ts';
-import { HOUR, type OutboxFixture, outboxFixture } from './outbox-fixture.ts';
+import { HOUR, type OutboxFixture, outboxFixture } from '../testing/outbox-fixture.ts';
 
 const MINUTE = 60_000;
 

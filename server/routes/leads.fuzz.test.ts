@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postLead, validLead } from '../spam/spam-testing.ts';
 import { type Harness, makeHarness } from '../testing/app-harness.ts';
-import { countLeads, expectInvariants } from './lead-invariants.ts';
+import { postLead, validLead } from '../testing/lead-client.ts';
+import { countLeads, expectInvariants } from '../testing/lead-invariants.ts';
 
 // `npm test` tries 1,000 bodies, `npm run fuzz` 10,000; a failure prints the seed to replay with FUZZ_SEED.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);

@@ -5,7 +5,7 @@ import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { type Harness, makeHarness } from '../testing/app-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
-import { fetchChallenge, leadState, postLead, solvePow, validLead } from './spam-testing.ts';
+import { fetchChallenge, leadState, postLead, solvePow, validLead } from '../testing/lead-client.ts';
 
 const SPAM_ENV = { MIN_FILL_SECONDS: '3', SPAM_POW: 'on', POW_MAX_NUMBER: '2000' };
 

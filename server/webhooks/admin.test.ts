@@ -1,8 +1,8 @@
 import { afterEach, expect, it } from 'vitest';
-import { admin, body, TOKEN } from '../admin/test-helpers.ts';
-import { LEAD } from '../outbox/outbox-fixture.ts';
+import { admin, body, TOKEN } from '../testing/admin-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
-import { type WebhookFixture, webhookFixture } from './webhook-fixture.ts';
+import { LEAD } from '../testing/outbox-fixture.ts';
+import { type WebhookFixture, webhookFixture } from '../testing/webhook-fixture.ts';
 
 const MINUTE = 60_000;
 
@@ -118,7 +118,7 @@ describeEachDb('webhook deliveries in the admin API', (dialect) => {
   });
 
   it('sends lead.updated on a status change (not on a note), signed, to webhooks but not to chat channels', async () => {
-    const { startReceiver } = await import('./test-receiver.ts');
+    const { startReceiver } = await import('../testing/webhook-receiver.ts');
     const chat = await startReceiver();
     try {
       w = await start((url) => `${url},slack:${chat.url}`);

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
-import { LEAD } from '../outbox/outbox-fixture.ts';
 import { describeEachDb } from '../testing/each-db.ts';
-import { type WebhookFixture, webhookFixture } from './webhook-fixture.ts';
+import { LEAD } from '../testing/outbox-fixture.ts';
+import { type WebhookFixture, webhookFixture } from '../testing/webhook-fixture.ts';
 
 const MINUTE = 60_000;
 
@@ -60,7 +60,7 @@ describeEachDb('webhook delivery to a real receiver', (dialect) => {
   });
 
   it('sends one delivery per configured URL', async () => {
-    const { startReceiver } = await import('./test-receiver.ts');
+    const { startReceiver } = await import('../testing/webhook-receiver.ts');
     const other = await startReceiver();
     try {
       w = await webhookFixture(dialect, (url) => ({ WEBHOOK_URLS: `${url}, ${other.url}` }));

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LEAD } from '../outbox/outbox-fixture.ts';
 import { describeEachDb } from '../testing/each-db.ts';
+import { LEAD } from '../testing/outbox-fixture.ts';
+import { type WebhookFixture, webhookFixture } from '../testing/webhook-fixture.ts';
 import type { WebhookPayload } from './payload.ts';
 import { slackMessage } from './slack.ts';
-import { type WebhookFixture, webhookFixture } from './webhook-fixture.ts';
 
 describeEachDb('slack: targets', (dialect) => {
   let w: WebhookFixture;

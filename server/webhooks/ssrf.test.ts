@@ -3,13 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { mailNotification } from '../outbox/mail-notification.ts';
 import { describeEachDb } from '../testing/each-db.ts';
+import { type WebhookFixture, webhookFixture } from '../testing/webhook-fixture.ts';
+import { type Receiver, startReceiver, TEST_SECRET } from '../testing/webhook-receiver.ts';
 import { addressProblem } from './addresses.ts';
 import { type Resolver, systemResolver } from './guarded-lookup.ts';
 import { webhookHandlers } from './handler.ts';
 import { postJson } from './post.ts';
-import { type Receiver, startReceiver, TEST_SECRET } from './test-receiver.ts';
 import { WebhookError } from './webhook-error.ts';
-import { type WebhookFixture, webhookFixture } from './webhook-fixture.ts';
 
 const settings = (env: Record<string, string>) => () => loadConfig({ WEBHOOK_SECRET: TEST_SECRET, ...env });
 

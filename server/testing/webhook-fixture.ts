@@ -1,7 +1,7 @@
-import { type OutboxFixture, outboxFixture } from '../outbox/outbox-fixture.ts';
 import type { OutboxOptions } from '../outbox/worker.ts';
-import type { DialectName } from '../testing/databases.ts';
-import { type Receiver, startReceiver, TEST_SECRET } from './test-receiver.ts';
+import type { DialectName } from './databases.ts';
+import { type OutboxFixture, outboxFixture } from './outbox-fixture.ts';
+import { type Receiver, startReceiver, TEST_SECRET } from './webhook-receiver.ts';
 
 export interface WebhookFixture {
   f: OutboxFixture;

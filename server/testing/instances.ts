@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { postgresMissing } from '../testing/databases.ts';
+import { postgresMissing } from './databases.ts';
 
 /** Skip reason for PostgreSQL-only suites; under CI=true a missing PostgreSQL throws instead. */
 export async function clusterSkipReason(): Promise<string | undefined> {
@@ -37,8 +37,6 @@ export function instanceEnv(
     ...extra,
   };
 }
-
-export { until } from '../testing/until.ts';
 
 /** A port nobody listens on right now, for a server whose /healthz must be polled before its start banner. */
 export function freePort(): Promise<number> {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChallengeResponse } from '../../shared/api-types.ts';
-import { solvePow } from '../spam/spam-testing.ts';
 import { freshPostgres, type TestDb } from '../testing/databases.ts';
+import { clusterSkipReason, instanceEnv } from '../testing/instances.ts';
+import { solvePow } from '../testing/lead-client.ts';
 import { type ServerProcess, startServerProcess } from '../testing/server-process.ts';
-import { clusterSkipReason, instanceEnv } from './cluster-helpers.ts';
 
 const skip = await clusterSkipReason();
 

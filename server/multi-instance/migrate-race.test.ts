@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../db/connect.ts';
 import { migrate } from '../db/migrate.ts';
 import { freshPostgres, type TestDb } from '../testing/databases.ts';
+import { clusterSkipReason, freePort, healthStatus, instanceEnv } from '../testing/instances.ts';
 import { type ServerProcess, startServerProcess } from '../testing/server-process.ts';
-import { clusterSkipReason, freePort, healthStatus, instanceEnv, until } from './cluster-helpers.ts';
+import { until } from '../testing/until.ts';
 
 const skip = await clusterSkipReason();
 // The session advisory lock Kysely's PostgreSQL adapter takes around a migration run.

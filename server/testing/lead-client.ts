@@ -1,6 +1,6 @@
 import { solveChallenge } from 'altcha-lib/v1';
 import type { ChallengeResponse } from '../../shared/api-types.ts';
-import type { Harness } from '../testing/app-harness.ts';
+import type { Harness } from './app-harness.ts';
 
 export const validLead = {
   name: 'Jürgen Größe',

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { LeadStatus } from '../../shared/api-types.ts';
 import { insertLead, type NewLead } from '../store/leads.ts';
-import { type Harness, makeHarness } from '../testing/app-harness.ts';
-import type { DialectName } from '../testing/databases.ts';
+import { type Harness, makeHarness } from './app-harness.ts';
+import type { DialectName } from './databases.ts';
 
 export const TOKEN = 'test-admin-token-0123456789abcdef-XYZ';
 

@@ -1,10 +1,10 @@
 import { silentLogger } from '../logger.ts';
 import { createMailTransport, type MailTransport } from '../mail/transport.ts';
-import { type Harness, makeHarness } from '../testing/app-harness.ts';
-import type { DialectName } from '../testing/databases.ts';
-import { type SmtpPeer, startSmtpPeer } from '../testing/smtp-peer.ts';
-import { type Outbox, startOutbox } from './start.ts';
-import type { OutboxOptions } from './worker.ts';
+import { type Outbox, startOutbox } from '../outbox/start.ts';
+import type { OutboxOptions } from '../outbox/worker.ts';
+import { type Harness, makeHarness } from './app-harness.ts';
+import type { DialectName } from './databases.ts';
+import { type SmtpPeer, startSmtpPeer } from './smtp-peer.ts';
 
 export const HOUR = 60 * 60_000;
 /** The test backoff: 1 s, 2 s, 4 s ... capped at one minute, jitter pinned to the middle. */

@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshPostgres, type TestDb } from '../testing/databases.ts';
+import { clusterSkipReason, instanceEnv } from '../testing/instances.ts';
 import { type ServerProcess, startServerProcess } from '../testing/server-process.ts';
 import { type SmtpPeer, startSmtpPeer } from '../testing/smtp-peer.ts';
-import { clusterSkipReason, instanceEnv, until } from './cluster-helpers.ts';
+import { until } from '../testing/until.ts';
 
 const skip = await clusterSkipReason();
 const TOTAL = 3000;

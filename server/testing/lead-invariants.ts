@@ -8,7 +8,7 @@ import {
   FIELD_NAMES,
   type SourceKey,
 } from '../../shared/lead-spec.ts';
-import type { Harness } from '../testing/app-harness.ts';
+import type { Harness } from './app-harness.ts';
 
 export const countLeads = async (h: Harness) =>
   Number(

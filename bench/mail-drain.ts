@@ -2,7 +2,7 @@ import nodemailer from 'nodemailer';
 import { loadConfig } from '../server/config.ts';
 import { silentLogger } from '../server/logger.ts';
 import { createMailTransport } from '../server/mail/transport.ts';
-import { startOutbox } from '../server/outbox/start.ts';
+import { startOutbox } from '../server/start-outbox.ts';
 import { insertLead } from '../server/store/leads.ts';
 import { freshSqlite } from '../server/testing/databases.ts';
 

@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, maskEmails, maskName } from './logger.ts';
-import { createMailTransport, type MailTransport } from './mail/transport.ts';
-import { type Outbox, startOutbox } from './outbox/start.ts';
+import type { MailTransport } from './mail/mail-transport.ts';
+import { createMailTransport } from './mail/transport.ts';
+import { type Outbox, startOutbox } from './start-outbox.ts';
 import { type Harness, makeHarness } from './testing/app-harness.ts';
 import { TEST_BACKOFF } from './testing/outbox-fixture.ts';
 import { type SmtpPeer, startSmtpPeer } from './testing/smtp-peer.ts';
@@ -75,7 +76,7 @@ describe('logs of a real run', () => {
         COMPANY_NAME: 'Muster GmbH',
         SALES_INBOX: 'vertrieb@beratung.example',
       },
-      { logger, onLeadStored: () => outbox.wake() },
+      { logger, wakeOutbox: () => outbox.wake() },
     );
     transport = createMailTransport(h.config);
     outbox = startOutbox(

@@ -12,7 +12,7 @@ import { createLogger } from './logger.ts';
 import { mailTimeouts } from './mail/timeouts.ts';
 import { createMailTransport } from './mail/transport.ts';
 import { createMetrics } from './observability/metrics.ts';
-import { startOutbox } from './outbox/start.ts';
+import { startOutbox } from './start-outbox.ts';
 
 async function main() {
   let config: Config;
@@ -50,7 +50,7 @@ async function main() {
     clock: systemClock,
     logger,
     widgetFile: fileURLToPath(new URL('../dist/widget.js', import.meta.url)),
-    onLeadStored: () => outbox.wake(),
+    wakeOutbox: () => outbox.wake(),
     isReady: () => ready,
     metrics,
   });

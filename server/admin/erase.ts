@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { type Kysely, sql } from 'kysely';
-import type { AppDeps } from '../app.ts';
 import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
+import type { AppDeps } from '../deps.ts';
 import { fail } from '../errors.ts';
 
 export interface LinkedTables {

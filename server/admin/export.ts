@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
 import { BOM, csvRow } from './csv.ts';
 import { afterCursor, type Cursor, filterWhere } from './filters.ts';
 import { mailSummaries, toAdminLead } from './lead-queries.ts';

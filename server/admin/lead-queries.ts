@@ -1,11 +1,12 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { JobState, LeadStatus } from '../../shared/api-types.ts';
-import type { Database, LeadsTable } from '../db/schema.ts';
+import type { Database } from '../db/schema.ts';
+import { parseSource } from '../leads/source.ts';
+import type { LeadRow } from '../store/leads.ts';
 import { describeTarget } from '../webhooks/targets.ts';
 import type { AdminLeadSchema, LeadDetailSchema, MailSummarySchema } from './schemas.ts';
 
-export type LeadRow = Selectable<LeadsTable>;
 export type AdminLead = z.infer<typeof AdminLeadSchema>;
 export type LeadDetail = z.infer<typeof LeadDetailSchema>;
 type MailSummary = z.infer<typeof MailSummarySchema>;
@@ -46,16 +47,6 @@ export async function mailSummaries(db: Kysely<Database>, leadIds: string[]): Pr
   for (const j of jobs)
     out.set(j.lead_id!, { state: j.state as JobState, attempts: Number(j.attempts), lastError: j.last_error });
   return out;
-}
-
-/** The stored attribution as an object; a value that is not JSON is kept as `raw` rather than lost. */
-export function parseSource(text: string | null): Record<string, string> | null {
-  if (!text) return null;
-  try {
-    return JSON.parse(text) as Record<string, string>;
-  } catch {
-    return { raw: text };
-  }
 }
 
 /** A lead with its attribution, consent record, mail jobs (with every attempt) and audit trail. */

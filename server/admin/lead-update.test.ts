@@ -7,7 +7,7 @@ describeEachDb('admin PATCH and resend', (dialect) => {
   let h: Harness;
   const woken: string[] = [];
   beforeAll(async () => {
-    h = await makeHarness(dialect, { ADMIN_TOKEN: TOKEN }, { onLeadStored: (id) => woken.push(id) });
+    h = await makeHarness(dialect, { ADMIN_TOKEN: TOKEN }, { wakeOutbox: (id) => woken.push(id) });
   });
   afterAll(() => h.close());
 

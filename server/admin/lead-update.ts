@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import type { Kysely } from 'kysely';
-import type { AppDeps } from '../app.ts';
 import { iso } from '../clock.ts';
 import type { Database } from '../db/schema.ts';
+import type { AppDeps } from '../deps.ts';
 import { fail } from '../errors.ts';
 import { uuidv7 } from '../ids.ts';
 import { limitBody } from '../middleware/body-size.ts';
@@ -81,7 +81,7 @@ export function leadUpdateRoutes(deps: AppDeps) {
       return trx.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     });
     if (!updated) throw fail(404, 'No lead with this id.');
-    if (queued) deps.onLeadStored?.(id);
+    if (queued) deps.wakeOutbox?.(id);
     return c.json(toAdminLead(updated));
   });
 
@@ -90,7 +90,7 @@ export function leadUpdateRoutes(deps: AppDeps) {
     const now = iso(deps.clock);
     // ?kind=webhook or ?job=<id>: webhook deliveries (or any one job); without them, the notification mail as before.
     if ((await resendJobs(deps, id, parseQuery(ResendQuerySchema, c.req.queries()))) !== undefined) {
-      deps.onLeadStored?.(id);
+      deps.wakeOutbox?.(id);
       return c.json({ queued: true }, 202);
     }
     const outcome = await deps.db.kysely.transaction().execute(async (trx) => {
@@ -147,7 +147,7 @@ export function leadUpdateRoutes(deps: AppDeps) {
         'The notification is already queued or being sent; wait for it to finish or fail.',
         'mail_in_progress',
       );
-    deps.onLeadStored?.(id);
+    deps.wakeOutbox?.(id);
     return c.json({ queued: true }, 202);
   });
 

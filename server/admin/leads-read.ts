@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
 import { fail } from '../errors.ts';
 import { afterCursor, decodeCursor, encodeCursor, filterWhere } from './filters.ts';
 import { leadDetail, mailSummaries, toAdminLead } from './lead-queries.ts';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
 import { adminAuthLimiter } from '../limits/admin-auth.ts';
 import { adminGuard } from './auth.ts';
 import { eraseRoutes } from './erase.ts';

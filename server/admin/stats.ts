@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { LEAD_STATUSES } from '../../shared/api-types.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
 
 const DAY = 86_400_000;
 export const STATS_DAYS = 30;

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../app.ts';
 import type { Db } from '../db/connect.ts';
+import type { AppDeps } from '../deps.ts';
 import { eraseLeads } from './erase.ts';
 import { foldSql } from './filters.ts';
 import { leadDetail } from './lead-queries.ts';

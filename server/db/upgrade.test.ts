@@ -6,7 +6,7 @@ import { afterEach, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { silentLogger } from '../logger.ts';
 import { createEmlTransport } from '../mail/eml-transport.ts';
-import { startOutbox } from '../outbox/start.ts';
+import { startOutbox } from '../start-outbox.ts';
 import { type DialectName, freshPostgres } from '../testing/databases.ts';
 import { describeEachDb } from '../testing/each-db.ts';
 import { connect, type Db } from './connect.ts';

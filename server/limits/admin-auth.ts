@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
 import { clientKeyOf } from './lead-limits.ts';
 import { lazyLimiter, tooMany } from './limiter.ts';
 

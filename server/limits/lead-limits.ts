@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
 import { spamKeys } from '../spam/secret.ts';
 import { clientAddress, clientKey } from './client-key.ts';
 import { isLimited, lazyLimiter, tooMany } from './limiter.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.ts';
-import { startOutbox } from '../outbox/start.ts';
+import { startOutbox } from '../start-outbox.ts';
 import { type Harness, makeHarness } from '../testing/app-harness.ts';
 import { createMailTransport } from './transport.ts';
 

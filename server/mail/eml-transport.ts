@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Options } from 'nodemailer/lib/mailer';
-import type { MailTransport } from './transport.ts';
+import type { MailTransport } from './mail-transport.ts';
 
 function fileStem(mail: Options, now: Date): string {
   const stamp = now.toISOString().replace(/[:.]/g, '-');

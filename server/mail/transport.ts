@@ -1,14 +1,8 @@
 import nodemailer from 'nodemailer';
-import type { Options } from 'nodemailer/lib/mailer';
 import type { Config } from '../config.ts';
 import { createEmlTransport } from './eml-transport.ts';
+import type { MailTransport } from './mail-transport.ts';
 import { mailTimeouts } from './timeouts.ts';
-
-export interface MailTransport {
-  describe: string;
-  send(mail: Options): Promise<{ messageId: string; file?: string }>;
-  close(): void;
-}
 
 function describeSmtp(url: string): string {
   const safe = new URL(url);

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
-import { createMailTransport, type MailTransport } from '../mail/transport.ts';
-import { type Outbox, startOutbox } from '../outbox/start.ts';
+import type { MailTransport } from '../mail/mail-transport.ts';
+import { createMailTransport } from '../mail/transport.ts';
+import { type Outbox, startOutbox } from '../start-outbox.ts';
 import { type Harness, makeHarness } from '../testing/app-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
 import { LEAD, TEST_BACKOFF } from '../testing/outbox-fixture.ts';
@@ -64,7 +65,7 @@ describeEachDb('GET /metrics counts', (dialect) => {
     peer = await startSmtpPeer();
     h = await makeHarness(dialect, { METRICS_TOKEN: METRICS, SMTP_URL: peer.url, RATE_LIMIT_PER_MINUTE: '4' });
     const metrics = createMetrics(h.testDb.db);
-    const app = createApp({ ...h.deps, metrics, onLeadStored: () => {} });
+    const app = createApp({ ...h.deps, metrics, wakeOutbox: () => {} });
     transport = createMailTransport(h.config);
     outbox = startOutbox(
       {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
-import type { MailTransport } from '../mail/transport.ts';
+import type { MailTransport } from '../mail/mail-transport.ts';
 import type { JobRow } from '../store/jobs.ts';
 import type { Failure } from './failure.ts';
 

@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
+import type { MailTransport } from '../mail/mail-transport.ts';
 import { mailTimeouts } from '../mail/timeouts.ts';
-import type { MailTransport } from '../mail/transport.ts';
 import {
   claimJobs,
   finishJob,

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { sql } from 'kysely';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
 import { ERROR_CODES } from '../errors.ts';
 
 export function healthRoutes(deps: AppDeps) {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { type Locale, MAX_BODY_BYTES } from '../../shared/lead-spec.ts';
-import type { AppDeps } from '../app.ts';
 import { iso } from '../clock.ts';
+import type { AppDeps } from '../deps.ts';
 import { fail, validationFailed } from '../errors.ts';
 import { parseLead } from '../leads/lead-schema.ts';
 import { leadRateLimit } from '../limits/lead-limits.ts';
@@ -68,7 +68,7 @@ export function leadRoutes(deps: AppDeps) {
       if (result.created) deps.metrics?.leadStored(result.reason ? 'spam' : 'new', result.reason);
       if (result.created && result.reason)
         deps.logger.info({ leadId: result.id, reason: result.reason }, 'lead stored as spam');
-      else if (result.created) deps.onLeadStored?.(result.id);
+      else if (result.created) deps.wakeOutbox?.(result.id);
       else c.header('Idempotent-Replayed', 'true');
       if (verdict.spam === false && verdict.replay) await pruneReplay(deps.db, iso(deps.clock)).catch(() => {});
       return c.json({ id: result.id }, 201);

@@ -1,5 +1,5 @@
 import type { ChallengeResponse } from '../../shared/api-types.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
 import { issueChallenge, verifyChallenge } from './challenge.ts';
 import { createPow, verifyPow } from './pow.ts';
 import { spamKeys } from './secret.ts';

@@ -1,11 +1,13 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { LeadStatus } from '../../shared/api-types.ts';
 import type { Locale, SourceKey } from '../../shared/lead-spec.ts';
 import { type Clock, iso } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
-import type { Database } from '../db/schema.ts';
+import type { Database, LeadsTable } from '../db/schema.ts';
 import { uuidv7 } from '../ids.ts';
 import { inTransaction } from './group-commit.ts';
+
+export type LeadRow = Selectable<LeadsTable>;
 
 export interface NewLead {
   name: string;

@@ -1,9 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AppDeps, createApp } from '../app.ts';
+import { createApp } from '../app.ts';
 import type { Clock } from '../clock.ts';
 import { type Config, loadConfig } from '../config.ts';
+import type { AppDeps } from '../deps.ts';
 import { silentLogger } from '../logger.ts';
 import { type DialectName, freshDb, type TestDb } from './databases.ts';
 

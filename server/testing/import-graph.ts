@@ -33,19 +33,21 @@ export function importEdges(dirs: string[]): ImportEdge[] {
   });
 }
 
-/** Cycles among runtime imports, each as the list of files around it. */
-export function runtimeCycles(edges: ImportEdge[]): string[][] {
+/** Cycles in a graph given as edges, each as the list of nodes around it (at least one per tangle). */
+export function cycles(pairs: [string, string][]): string[][] {
   const next = new Map<string, string[]>();
-  for (const e of edges) if (!e.typeOnly) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
-  const cycles: string[][] = [];
+  for (const [from, to] of pairs) if (from !== to) next.set(from, [...(next.get(from) ?? []), to]);
+  const found: string[][] = [];
   const done = new Set<string>();
-  const visit = (file: string, path: string[]) => {
-    const at = path.indexOf(file);
-    if (at >= 0) return void cycles.push(path.slice(at));
-    if (done.has(file)) return;
-    for (const to of next.get(file) ?? []) visit(to, [...path, file]);
-    done.add(file);
+  const visit = (node: string, path: string[]) => {
+    const at = path.indexOf(node);
+    if (at >= 0) return void found.push(path.slice(at));
+    if (done.has(node)) return;
+    for (const to of next.get(node) ?? []) visit(to, [...path, node]);
+    done.add(node);
   };
-  for (const file of next.keys()) visit(file, []);
-  return cycles;
+  for (const node of next.keys()) visit(node, []);
+  return found;
 }
+
+export const folderOf = (file: string) => dirname(file);

@@ -1,7 +1,8 @@
 import { silentLogger } from '../logger.ts';
-import { createMailTransport, type MailTransport } from '../mail/transport.ts';
-import { type Outbox, startOutbox } from '../outbox/start.ts';
+import type { MailTransport } from '../mail/mail-transport.ts';
+import { createMailTransport } from '../mail/transport.ts';
 import type { OutboxOptions } from '../outbox/worker.ts';
+import { type Outbox, startOutbox } from '../start-outbox.ts';
 import { type Harness, makeHarness } from './app-harness.ts';
 import type { DialectName } from './databases.ts';
 import { type SmtpPeer, startSmtpPeer } from './smtp-peer.ts';
@@ -52,7 +53,7 @@ export async function outboxFixture(
       SMTP_SOCKET_TIMEOUT_MS: '3000',
       ...env,
     },
-    { onLeadStored: () => outbox?.wake() },
+    { wakeOutbox: () => outbox?.wake() },
   );
   const transport = createMailTransport(h.config);
   outbox = startOutbox(

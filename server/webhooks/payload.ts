@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { type LeadRow, parseSource } from '../admin/lead-queries.ts';
+import { parseSource } from '../leads/source.ts';
+import type { LeadRow } from '../store/leads.ts';
 
 export const EVENTS = ['lead.created', 'lead.updated'] as const;
 export type WebhookEvent = (typeof EVENTS)[number];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { AppDeps } from '../app.ts';
 import { iso } from '../clock.ts';
+import type { AppDeps } from '../deps.ts';
 import { fail } from '../errors.ts';
 import { uuidv7 } from '../ids.ts';
 import { isWebhookKind } from './handler.ts';

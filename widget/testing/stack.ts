@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { AppDeps } from '../../server/app.ts';
+import type { AppDeps } from '../../server/deps.ts';
 import { silentLogger } from '../../server/logger.ts';
-import { createMailTransport, type MailTransport } from '../../server/mail/transport.ts';
-import { type Outbox, startOutbox } from '../../server/outbox/start.ts';
+import type { MailTransport } from '../../server/mail/mail-transport.ts';
+import { createMailTransport } from '../../server/mail/transport.ts';
+import { type Outbox, startOutbox } from '../../server/start-outbox.ts';
 import { type Harness, makeHarness } from '../../server/testing/app-harness.ts';
 import { type SmtpPeer, startSmtpPeer } from '../../server/testing/smtp-peer.ts';
 import { ensureBuilt } from './build.ts';
@@ -77,7 +78,7 @@ export async function startStack(env: Record<string, string> = {}, overrides: Pa
       MAIL_FROM: 'Beraten lassen <leads@beratung.example>',
       ...env,
     },
-    { onLeadStored: () => outbox?.wake(), ...overrides },
+    { wakeOutbox: () => outbox?.wake(), ...overrides },
   );
   const transport: MailTransport = createMailTransport(h.config);
   outbox = startOutbox({ config: h.config, db: h.testDb.db, clock: h.deps.clock, logger: silentLogger, transport });

@@ -6,6 +6,7 @@ import type { AppDeps } from '../deps.ts';
 import { fail } from '../errors.ts';
 import { uuidv7 } from '../ids.ts';
 import { limitBody } from '../middleware/body-size.ts';
+import { readJson } from '../middleware/json-body.ts';
 import { requireJson } from '../middleware/require-json.ts';
 import { enqueueWebhooks } from '../webhooks/enqueue.ts';
 import { ResendQuerySchema, resendJobs } from '../webhooks/resend.ts';
@@ -44,13 +45,7 @@ export function leadUpdateRoutes(deps: AppDeps) {
   const pg = deps.db.dialect === 'postgres';
 
   app.patch('/leads/:id', requireJson, limitBody(16 * 1024), async (c) => {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(await c.req.text());
-    } catch {
-      throw fail(400, 'The body is not valid JSON.', 'invalid_json');
-    }
-    const patch = parseOrFail(LeadPatchSchema, raw);
+    const patch = parseOrFail(LeadPatchSchema, await readJson(c));
     const id = c.req.param('id');
     let queued = 0;
     const updated = await deps.db.kysely.transaction().execute(async (trx) => {

@@ -2,16 +2,14 @@ import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { JobState, LeadStatus } from '../../shared/api-types.ts';
 import type { Database } from '../db/schema.ts';
-import { parseSource } from '../leads/source.ts';
-import type { LeadRow } from '../store/leads.ts';
+import { JOB_KINDS } from '../store/job-kinds.ts';
+import { type LeadRow, parseSource } from '../store/leads.ts';
 import { describeTarget } from '../webhooks/targets.ts';
 import type { AdminLeadSchema, LeadDetailSchema, MailSummarySchema } from './schemas.ts';
 
 export type AdminLead = z.infer<typeof AdminLeadSchema>;
 export type LeadDetail = z.infer<typeof LeadDetailSchema>;
 type MailSummary = z.infer<typeof MailSummarySchema>;
-
-export const NOTIFICATION = 'mail.notification';
 
 export function toAdminLead(r: LeadRow): AdminLead {
   return {
@@ -40,7 +38,7 @@ export async function mailSummaries(db: Kysely<Database>, leadIds: string[]): Pr
     .selectFrom('jobs')
     .select(['lead_id', 'state', 'attempts', 'last_error'])
     .where('lead_id', 'in', leadIds)
-    .where('kind', '=', NOTIFICATION)
+    .where('kind', '=', JOB_KINDS.notification)
     .orderBy('created_at')
     .orderBy('id')
     .execute();

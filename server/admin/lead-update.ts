@@ -8,9 +8,11 @@ import { uuidv7 } from '../ids.ts';
 import { limitBody } from '../middleware/body-size.ts';
 import { readJson } from '../middleware/json-body.ts';
 import { requireJson } from '../middleware/require-json.ts';
+import { JOB_KINDS } from '../store/job-kinds.ts';
+import { insertJobs, latestJob, requeueJob } from '../store/jobs.ts';
 import { enqueueWebhooks } from '../webhooks/enqueue.ts';
 import { ResendQuerySchema, resendJobs } from '../webhooks/resend.ts';
-import { NOTIFICATION, toAdminLead } from './lead-queries.ts';
+import { toAdminLead } from './lead-queries.ts';
 import { type LeadPatch, LeadPatchSchema } from './schemas.ts';
 import { parseOrFail, parseQuery } from './validate.ts';
 
@@ -96,42 +98,10 @@ export function leadUpdateRoutes(deps: AppDeps) {
         .$if(pg, (q) => q.forUpdate())
         .executeTakeFirst();
       if (!lead) return 'missing' as const;
-      const job = await trx
-        .selectFrom('jobs')
-        .select(['id', 'state'])
-        .where('lead_id', '=', id)
-        .where('kind', '=', NOTIFICATION)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .executeTakeFirst();
+      const job = await latestJob(trx, id, JOB_KINDS.notification);
       if (job && (job.state === 'pending' || job.state === 'sending')) return 'busy' as const;
-      if (job) {
-        // Fresh attempts and no lease, so the worker treats it as a new job and the dead limit counts anew.
-        const r = await trx
-          .updateTable('jobs')
-          .set({ state: 'pending', attempts: 0, next_attempt_at: now, lease_until: null, updated_at: now })
-          .where('id', '=', job.id)
-          .where('state', 'not in', ['pending', 'sending'])
-          .executeTakeFirst();
-        if (!Number(r.numUpdatedRows)) return 'busy' as const;
-      } else {
-        await trx
-          .insertInto('jobs')
-          .values({
-            id: uuidv7(deps.clock().getTime()),
-            lead_id: id,
-            kind: NOTIFICATION,
-            target: null,
-            state: 'pending',
-            next_attempt_at: now,
-            lease_until: null,
-            last_error: null,
-            created_at: now,
-            updated_at: now,
-            sent_at: null,
-          })
-          .execute();
-      }
+      if (job && !(await requeueJob(trx, job, now))) return 'busy' as const;
+      if (!job) await insertJobs(trx, deps.clock, id, [{ kind: JOB_KINDS.notification }]);
       await audit(trx, id, now, [['resend', job ? `${job.state}->pending` : 'queued']]);
       return 'queued' as const;
     });

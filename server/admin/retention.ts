@@ -4,7 +4,7 @@ import type { LeadStatus } from '../../shared/api-types.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
-import { eraseLeadsIn, type LinkedTables, linkedTables } from './erase.ts';
+import { eraseLeadsIn, type LinkedTables, linkedTables } from '../store/erase.ts';
 import type { RetentionRules } from './retention-rules.ts';
 
 const DAY = 86_400_000;

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { LEAD_STATUSES } from '../../shared/api-types.ts';
 import type { AppDeps } from '../deps.ts';
+import { MAIL_KIND_PREFIX } from '../store/job-kinds.ts';
 
 const DAY = 86_400_000;
 export const STATS_DAYS = 30;
@@ -31,7 +32,7 @@ export function statsRoutes(deps: AppDeps) {
       db
         .selectFrom('jobs')
         .select(['state', (eb) => eb.fn.countAll().as('n')])
-        .where('kind', 'like', 'mail.%')
+        .where('kind', 'like', `${MAIL_KIND_PREFIX}%`)
         .where('state', 'in', ['pending', 'sending', 'dead'])
         .groupBy('state')
         .execute(),

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { Db } from '../db/connect.ts';
 import type { AppDeps } from '../deps.ts';
-import { eraseLeads } from './erase.ts';
+import { eraseLeads } from '../store/erase.ts';
 import { foldSql } from './filters.ts';
 import { leadDetail } from './lead-queries.ts';
 import { SubjectQuerySchema } from './schemas.ts';

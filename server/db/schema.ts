@@ -60,10 +60,23 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+export interface SpamReplayTable {
+  key: string;
+  expires_at: string;
+}
+
+export interface AppSecretsTable {
+  name: string;
+  value: string;
+  created_at: string;
+}
+
 export interface Database {
   leads: LeadsTable;
   idempotency_keys: IdempotencyKeysTable;
   jobs: JobsTable;
   job_attempts: JobAttemptsTable;
   audit_log: AuditLogTable;
+  spam_replay: SpamReplayTable;
+  app_secrets: AppSecretsTable;
 }

@@ -7,7 +7,9 @@ import { confirmationJobs } from '../outbox/mail-confirmation.ts';
 import type { Classification } from '../spam/classify.ts';
 import { claimReplay, pruneReplay } from '../spam/pow.ts';
 import { inTransaction } from '../store/group-commit.ts';
-import { type InsertResult, insertLeadIn, type NewJob, type NewLead } from '../store/leads.ts';
+import { JOB_KINDS } from '../store/job-kinds.ts';
+import type { NewJob } from '../store/jobs.ts';
+import { type InsertResult, insertLeadIn, type NewLead } from '../store/leads.ts';
 import { webhookJobs } from '../webhooks/jobs.ts';
 
 export type IntakeDeps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'logger' | 'metrics' | 'wakeOutbox'>;
@@ -22,7 +24,7 @@ export function idempotency(key: string | undefined, lead: NewLead) {
 async function jobsFor(trx: Kysely<Database>, deps: IntakeDeps, lead: NewLead, spam: boolean): Promise<NewJob[]> {
   if (spam) return [];
   return [
-    { kind: 'mail.notification' },
+    { kind: JOB_KINDS.notification },
     ...(await confirmationJobs(trx, deps.db.dialect, deps.clock, deps.config, lead.email)),
     ...webhookJobs(deps.config, 'lead.created'),
   ];

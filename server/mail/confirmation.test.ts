@@ -1,7 +1,7 @@
 import type { AddressObject } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config.ts';
-import { CONFIRMATION_KIND } from '../outbox/mail-confirmation.ts';
+import { JOB_KINDS } from '../store/job-kinds.ts';
 import { describeEachDb } from '../testing/each-db.ts';
 import { type OutboxFixture, outboxFixture } from '../testing/outbox-fixture.ts';
 import type { ReceivedMail } from '../testing/smtp-peer.ts';
@@ -135,7 +135,7 @@ describeEachDb('confirmation cap per address', (dialect) => {
       .selectFrom('jobs')
       .innerJoin('leads', 'leads.id', 'jobs.lead_id')
       .select(['leads.email', 'jobs.target'])
-      .where('jobs.kind', '=', CONFIRMATION_KIND)
+      .where('jobs.kind', '=', JOB_KINDS.confirmation)
       .orderBy('jobs.created_at')
       .execute();
 

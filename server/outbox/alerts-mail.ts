@@ -1,7 +1,7 @@
 import type { Options } from 'nodemailer/lib/mailer';
 import { mailDomain } from '../mail/message-id.ts';
 import { adminLeadUrl } from '../mail/notification.ts';
-import { ALERT_KIND } from './alerts.ts';
+import { JOB_KINDS } from '../store/job-kinds.ts';
 import { classifyMailError, PermanentJobError } from './failure.ts';
 import type { JobContext, JobHandler } from './handlers.ts';
 
@@ -52,7 +52,7 @@ export function buildAlert(
 async function run({ job, db, config, transport }: JobContext): Promise<void> {
   const to = (job.target ?? '').split(',').filter(Boolean);
   if (!to.length) throw new PermanentJobError('alert job has no recipients');
-  const dead = db.kysely.selectFrom('jobs').where('kind', '=', 'mail.notification').where('state', '=', 'dead');
+  const dead = db.kysely.selectFrom('jobs').where('kind', '=', JOB_KINDS.notification).where('state', '=', 'dead');
   const [rows, count] = await Promise.all([
     dead.select(['id', 'lead_id', 'last_error', 'updated_at']).orderBy('updated_at', 'desc').limit(LISTED).execute(),
     dead.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
@@ -60,5 +60,5 @@ async function run({ job, db, config, transport }: JobContext): Promise<void> {
   await transport.send(buildAlert(job.id, rows, Number(count.n), config, to));
 }
 
-/** 'mail.alert': tells ALERT_INBOX that sales notifications went dead. */
-export const mailAlert: JobHandler = { kind: ALERT_KIND, isMail: true, run, classify: classifyMailError };
+/** Tells ALERT_INBOX that sales notifications went dead. */
+export const mailAlert: JobHandler = { kind: JOB_KINDS.alert, isMail: true, run, classify: classifyMailError };

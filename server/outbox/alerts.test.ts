@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
+import { JOB_KINDS } from '../store/job-kinds.ts';
 import { describeEachDb } from '../testing/each-db.ts';
 import { HOUR, LEAD, type OutboxFixture, outboxFixture } from '../testing/outbox-fixture.ts';
-import { ALERT_KIND } from './alerts.ts';
 
 const ENV = { ALERT_INBOX: 'ops@beratung.example, admin@beratung.example' };
 
@@ -43,7 +43,11 @@ describeEachDb('alert when a sales notification goes dead', (dialect) => {
     expect((await f.job(second)).state).toBe('dead');
     expect(alerts()).toHaveLength(1);
     expect(await stats()).toBe(2);
-    const queued = await f.h.testDb.db.kysely.selectFrom('jobs').select('id').where('kind', '=', ALERT_KIND).execute();
+    const queued = await f.h.testDb.db.kysely
+      .selectFrom('jobs')
+      .select('id')
+      .where('kind', '=', JOB_KINDS.alert)
+      .execute();
     expect(queued).toHaveLength(1);
 
     f.h.advance(HOUR);
@@ -61,9 +65,9 @@ describeEachDb('alert when a sales notification goes dead', (dialect) => {
     const id = await f.post();
     await f.outbox.drainOnce();
     expect((await f.job(id)).state).toBe('dead');
-    expect(await f.h.testDb.db.kysely.selectFrom('jobs').select('id').where('kind', '=', ALERT_KIND).execute()).toEqual(
-      [],
-    );
+    expect(
+      await f.h.testDb.db.kysely.selectFrom('jobs').select('id').where('kind', '=', JOB_KINDS.alert).execute(),
+    ).toEqual([]);
 
     const g = await outboxFixture(dialect, ENV);
     try {

@@ -1,48 +1,24 @@
 import { sql } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
-import { uuidv7 } from '../ids.ts';
+import { JOB_KINDS } from '../store/job-kinds.ts';
+import { insertJobs, recentJobExists } from '../store/jobs.ts';
 import type { OutboxDeps, OutcomeEvent } from './worker.ts';
 
-export const ALERT_KIND = 'mail.alert';
 /** At most one alert mail per hour, whatever dies meanwhile: the alert counts every dead notification when it is sent. */
 export const ALERT_WINDOW_MS = 60 * 60_000;
-const WATCHED_KIND = 'mail.notification';
 
 /**
  * Queues an alert job unless one was created in the last hour; true when it queued one. The jobs table is the
  * memory, so the hour holds across instances; on PostgreSQL a transaction lock keeps two instances from both queueing.
  */
 export async function queueAlert(db: Db, clock: Clock, inbox: string[]): Promise<boolean> {
-  const now = clock();
-  const at = now.toISOString();
   return db.kysely.transaction().execute(async (trx) => {
     if (db.dialect === 'postgres')
-      await sql`select pg_advisory_xact_lock(hashtextextended(${ALERT_KIND}, 7))`.execute(trx);
-    const recent = await trx
-      .selectFrom('jobs')
-      .select('id')
-      .where('kind', '=', ALERT_KIND)
-      .where('created_at', '>', new Date(now.getTime() - ALERT_WINDOW_MS).toISOString())
-      .limit(1)
-      .executeTakeFirst();
-    if (recent) return false;
-    await trx
-      .insertInto('jobs')
-      .values({
-        id: uuidv7(now.getTime()),
-        lead_id: null,
-        kind: ALERT_KIND,
-        target: inbox.join(','),
-        state: 'pending',
-        next_attempt_at: at,
-        lease_until: null,
-        last_error: null,
-        created_at: at,
-        updated_at: at,
-        sent_at: null,
-      })
-      .execute();
+      await sql`select pg_advisory_xact_lock(hashtextextended(${JOB_KINDS.alert}, 7))`.execute(trx);
+    const since = new Date(clock().getTime() - ALERT_WINDOW_MS);
+    if (await recentJobExists(trx, JOB_KINDS.alert, since)) return false;
+    await insertJobs(trx, clock, null, [{ kind: JOB_KINDS.alert, target: inbox.join(',') }]);
     return true;
   });
 }
@@ -57,7 +33,7 @@ export function withDeadMailAlerts(deps: OutboxDeps): OutboxDeps {
       if (
         event.outcome !== 'dead' ||
         !event.current ||
-        event.job.kind !== WATCHED_KIND ||
+        event.job.kind !== JOB_KINDS.notification ||
         !deps.config.alertInbox.length
       )
         return;

@@ -5,11 +5,11 @@ import type { Config } from '../config.ts';
 import type { Dialect } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
 import { buildConfirmation } from '../mail/confirmation.ts';
-import type { NewJob } from '../store/leads.ts';
+import { JOB_KINDS } from '../store/job-kinds.ts';
+import { type NewJob, recentJobExists } from '../store/jobs.ts';
 import { classifyMailError, PermanentJobError } from './failure.ts';
 import type { JobHandler } from './handlers.ts';
 
-export const CONFIRMATION_KIND = 'mail.confirmation';
 /** At most one confirmation per address in this window, so the form cannot be used to flood someone's inbox. */
 export const CONFIRMATION_WINDOW_MS = 24 * 60 * 60_000;
 
@@ -33,21 +33,14 @@ export async function confirmationJobs(
   if (config.CONFIRMATION_MAIL !== 'on') return [];
   const target = confirmationTarget(email);
   if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${target}, 7))`.execute(trx);
-  const since = new Date(clock().getTime() - CONFIRMATION_WINDOW_MS).toISOString();
-  const recent = await trx
-    .selectFrom('jobs')
-    .select('id')
-    .where('kind', '=', CONFIRMATION_KIND)
-    .where('target', '=', target)
-    .where('created_at', '>', since)
-    .limit(1)
-    .executeTakeFirst();
-  return recent ? [] : [{ kind: CONFIRMATION_KIND, target }];
+  const since = new Date(clock().getTime() - CONFIRMATION_WINDOW_MS);
+  const recent = await recentJobExists(trx, JOB_KINDS.confirmation, since, target);
+  return recent ? [] : [{ kind: JOB_KINDS.confirmation, target }];
 }
 
-/** 'mail.confirmation': the thank-you to the visitor (CONFIRMATION_MAIL=on); never for spam. */
+/** The thank-you to the visitor (CONFIRMATION_MAIL=on); never for spam. */
 export const mailConfirmation: JobHandler = {
-  kind: CONFIRMATION_KIND,
+  kind: JOB_KINDS.confirmation,
   isMail: true,
   // A courtesy mail gets fewer tries than the notification: sales has the lead either way.
   maxAttempts: 5,

@@ -1,10 +1,11 @@
 import { buildNotification } from '../mail/notification.ts';
+import { JOB_KINDS } from '../store/job-kinds.ts';
 import { classifyMailError, PermanentJobError } from './failure.ts';
 import type { JobHandler } from './handlers.ts';
 
-/** 'mail.notification': tells sales about a new lead; written with the lead in its transaction. */
+/** Tells sales about a new lead; written with the lead in its transaction. */
 export const mailNotification: JobHandler = {
-  kind: 'mail.notification',
+  kind: JOB_KINDS.notification,
   isMail: true,
   async run({ job, db, config, transport }) {
     if (!job.lead_id) throw new PermanentJobError('job has no lead_id');

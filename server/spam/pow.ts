@@ -6,8 +6,6 @@ import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
 import { CHALLENGE_MAX_AGE_MS } from './challenge.ts';
 
-type ReplayTables = { spam_replay: { key: string; expires_at: string } };
-
 const Payload = z.object({
   algorithm: z.literal('SHA-256'),
   challenge: z.string().regex(/^[0-9a-f]{64}$/),
@@ -53,8 +51,7 @@ export async function verifyPow(key: string, value: string | undefined, nowMs: n
 
 /** Records a used solution inside the lead's transaction; false when any instance used it before. */
 export async function claimReplay(trx: Kysely<Database>, key: string, expiresAt: string): Promise<boolean> {
-  const k = trx.withTables<ReplayTables>();
-  const row = await k
+  const row = await trx
     .insertInto('spam_replay')
     .values({ key, expires_at: expiresAt })
     .onConflict((oc) => oc.column('key').doNothing())
@@ -65,6 +62,5 @@ export async function claimReplay(trx: Kysely<Database>, key: string, expiresAt:
 
 /** Forgets solutions whose challenge expired; those are refused as expired anyway. */
 export async function pruneReplay(db: Db, nowIso: string): Promise<void> {
-  const k = db.kysely.withTables<ReplayTables>();
-  await k.deleteFrom('spam_replay').where('expires_at', '<', nowIso).execute();
+  await db.kysely.deleteFrom('spam_replay').where('expires_at', '<', nowIso).execute();
 }

@@ -30,13 +30,12 @@ function fromFile(dataDir: string): string {
 
 // On PostgreSQL the instances share one database, so the first one's random secret is everyone's.
 async function fromDatabase(db: Db, clock: Clock): Promise<string> {
-  const k = db.kysely.withTables<{ app_secrets: { name: string; value: string; created_at: string } }>();
-  await k
+  await db.kysely
     .insertInto('app_secrets')
     .values({ name: SECRET_FILE, value: randomBytes(32).toString('hex'), created_at: iso(clock) })
     .onConflict((oc) => oc.column('name').doNothing())
     .execute();
-  const row = await k
+  const row = await db.kysely
     .selectFrom('app_secrets')
     .select('value')
     .where('name', '=', sql.lit(SECRET_FILE))

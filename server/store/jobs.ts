@@ -1,10 +1,91 @@
 import type { Kysely, Selectable } from 'kysely';
+import { type Clock, iso } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
 import type { Database, JobsTable } from '../db/schema.ts';
 import { uuidv7 } from '../ids.ts';
 import { inTransaction } from './group-commit.ts';
+import type { JobKind } from './job-kinds.ts';
 
 export type JobRow = Selectable<JobsTable>;
+
+export interface NewJob {
+  kind: JobKind;
+  target?: string;
+}
+
+/** The one writer of job rows: pending, due now, no lease; inside the caller's transaction. */
+export async function insertJobs(
+  trx: Kysely<Database>,
+  clock: Clock,
+  leadId: string | null,
+  jobs: NewJob[],
+): Promise<number> {
+  if (!jobs.length) return 0;
+  const now = iso(clock);
+  await trx
+    .insertInto('jobs')
+    .values(
+      jobs.map((job) => ({
+        id: uuidv7(clock().getTime()),
+        lead_id: leadId,
+        kind: job.kind,
+        target: job.target ?? null,
+        state: 'pending',
+        next_attempt_at: now,
+        lease_until: null,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+        sent_at: null,
+      })),
+    )
+    .execute();
+  return jobs.length;
+}
+
+/**
+ * Puts a finished (sent or dead) job back in the queue with fresh attempts and no lease, so the worker treats it as
+ * new and the dead limit counts anew; false when its state changed meanwhile.
+ */
+export async function requeueJob(trx: Kysely<Database>, job: { id: string; state: string }, now: string) {
+  const r = await trx
+    .updateTable('jobs')
+    .set({ state: 'pending', attempts: 0, next_attempt_at: now, lease_until: null, updated_at: now })
+    .where('id', '=', job.id)
+    .where('state', '=', job.state)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Whether a job of this kind (and target) was created after `since`: the memory of per-hour and per-day caps. */
+export async function recentJobExists(
+  trx: Kysely<Database>,
+  kind: JobKind,
+  since: Date,
+  target?: string,
+): Promise<boolean> {
+  const row = await trx
+    .selectFrom('jobs')
+    .select('id')
+    .where('kind', '=', kind)
+    .$if(target !== undefined, (q) => q.where('target', '=', target!))
+    .where('created_at', '>', since.toISOString())
+    .limit(1)
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
+/** The newest job of a kind for one lead. */
+export function latestJob(trx: Kysely<Database>, leadId: string, kind: JobKind) {
+  return trx
+    .selectFrom('jobs')
+    .select(['id', 'kind', 'state'])
+    .where('lead_id', '=', leadId)
+    .where('kind', '=', kind)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}
 
 export interface ClaimOptions {
   /** Only these kinds are claimed: a kind without a handler in this instance stays untouched. */

@@ -6,8 +6,19 @@ import type { Db } from '../db/connect.ts';
 import type { Database, LeadsTable } from '../db/schema.ts';
 import { uuidv7 } from '../ids.ts';
 import { inTransaction } from './group-commit.ts';
+import { insertJobs, type NewJob } from './jobs.ts';
 
 export type LeadRow = Selectable<LeadsTable>;
+
+/** The stored attribution as an object; a value that is not JSON is kept as `raw` rather than lost. */
+export function parseSource(text: string | null): Record<string, string> | null {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as Record<string, string>;
+  } catch {
+    return { raw: text };
+  }
+}
 
 export interface NewLead {
   name: string;
@@ -22,11 +33,6 @@ export interface NewLead {
   marketing?: boolean;
   source?: Partial<Record<SourceKey, string>>;
   status?: LeadStatus;
-}
-
-export interface NewJob {
-  kind: string;
-  target?: string;
 }
 
 export interface Idempotency {
@@ -102,25 +108,6 @@ export async function insertLeadIn(
       assignee: null,
     })
     .execute();
-  if (jobs.length) {
-    await trx
-      .insertInto('jobs')
-      .values(
-        jobs.map((job) => ({
-          id: uuidv7(clock().getTime()),
-          lead_id: id,
-          kind: job.kind,
-          target: job.target ?? null,
-          state: 'pending',
-          next_attempt_at: now,
-          lease_until: null,
-          last_error: null,
-          created_at: now,
-          updated_at: now,
-          sent_at: null,
-        })),
-      )
-      .execute();
-  }
+  await insertJobs(trx, clock, id, jobs);
   return { id, created: true };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LeadStatus } from '../../shared/api-types.ts';
+import { JOB_KINDS } from '../store/job-kinds.ts';
 import { insertLead, type NewLead } from '../store/leads.ts';
 import { type Harness, makeHarness } from './app-harness.ts';
 import type { DialectName } from './databases.ts';
@@ -27,7 +28,7 @@ export async function seedLead(h: Harness, lead: Partial<NewLead> & { status?: L
     h.deps.db,
     h.deps.clock,
     { name: `Person ${n}`, email: `person${n}@example.de`, message: `Anfrage Nummer ${n}`, locale: 'de', ...lead },
-    [{ kind: 'mail.notification' }],
+    [{ kind: JOB_KINDS.notification }],
     { key: `seed-${randomUUID()}`, bodyHash: 'x'.repeat(64) },
   );
   return id;

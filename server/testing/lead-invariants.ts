@@ -8,6 +8,7 @@ import {
   FIELD_NAMES,
   type SourceKey,
 } from '../../shared/lead-spec.ts';
+import { JOB_KINDS } from '../store/job-kinds.ts';
 import type { Harness } from './app-harness.ts';
 
 export const countLeads = async (h: Harness) =>
@@ -39,7 +40,7 @@ export async function expectInvariants(h: Harness, res: Response, before: number
   if (row!.status === 'spam') expect(jobs, label).toEqual([]);
   else
     expect(
-      jobs.filter((j) => j.kind === 'mail.notification'),
+      jobs.filter((j) => j.kind === JOB_KINDS.notification),
       label,
     ).toHaveLength(1);
   for (const field of FIELD_NAMES) {

@@ -1,4 +1,5 @@
 import type { OutboxOptions } from '../outbox/worker.ts';
+import { WEBHOOK_KIND_PREFIX } from '../store/job-kinds.ts';
 import type { DialectName } from './databases.ts';
 import { type OutboxFixture, outboxFixture } from './outbox-fixture.ts';
 import { type Receiver, startReceiver, TEST_SECRET } from './webhook-receiver.ts';
@@ -40,7 +41,7 @@ export async function webhookFixture(
           .selectFrom('jobs')
           .select(['id', 'kind', 'target', 'state', 'attempts', 'last_error'])
           .where('lead_id', '=', leadId)
-          .where('kind', 'like', 'webhook.%')
+          .where('kind', 'like', `${WEBHOOK_KIND_PREFIX}%`)
           .orderBy('created_at')
           .orderBy('id')
           .execute()

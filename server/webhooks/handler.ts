@@ -1,18 +1,19 @@
 import { PermanentJobError } from '../outbox/failure.ts';
 import type { JobContext, JobHandler } from '../outbox/handlers.ts';
 import { type Resolver, systemResolver } from './guarded-lookup.ts';
-import { EVENTS, leadData, messageId, signedHeaders, type WebhookEvent, type WebhookPayload } from './payload.ts';
+import {
+  EVENTS,
+  leadData,
+  messageId,
+  signedHeaders,
+  WEBHOOK_KINDS,
+  type WebhookEvent,
+  type WebhookPayload,
+} from './payload.ts';
 import { postJson } from './post.ts';
 import { slackMessage } from './slack.ts';
 import { parseTarget, type WebhookTarget } from './targets.ts';
 import { classifyWebhookError, WebhookError } from './webhook-error.ts';
-
-/** One job kind per event; jobs.target holds the URL as configured (with its slack: prefix). */
-export const WEBHOOK_KINDS: Record<WebhookEvent, string> = {
-  'lead.created': 'webhook.lead.created',
-  'lead.updated': 'webhook.lead.updated',
-};
-export const isWebhookKind = (kind: string) => kind.startsWith('webhook.');
 
 async function deliver({ job, db, config, clock }: JobContext, event: WebhookEvent, resolver: Resolver): Promise<void> {
   if (!job.lead_id || !job.target) throw new PermanentJobError('webhook job without lead_id or target');

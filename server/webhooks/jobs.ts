@@ -1,7 +1,6 @@
 import type { Config } from '../config.ts';
-import type { NewJob } from '../store/leads.ts';
-import { WEBHOOK_KINDS } from './handler.ts';
-import type { WebhookEvent } from './payload.ts';
+import type { NewJob } from '../store/jobs.ts';
+import { WEBHOOK_KINDS, type WebhookEvent } from './payload.ts';
 import { SLACK } from './targets.ts';
 
 /** One delivery job per configured URL; chat channels hear of new leads only, not of every status change. */

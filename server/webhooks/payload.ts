@@ -1,9 +1,14 @@
 import { createHmac } from 'node:crypto';
-import { parseSource } from '../leads/source.ts';
-import type { LeadRow } from '../store/leads.ts';
+import { JOB_KINDS, type JobKind } from '../store/job-kinds.ts';
+import { type LeadRow, parseSource } from '../store/leads.ts';
 
 export const EVENTS = ['lead.created', 'lead.updated'] as const;
 export type WebhookEvent = (typeof EVENTS)[number];
+/** One job kind per event; jobs.target holds the URL as configured (with its slack: prefix). */
+export const WEBHOOK_KINDS: Record<WebhookEvent, JobKind> = {
+  'lead.created': JOB_KINDS.webhookCreated,
+  'lead.updated': JOB_KINDS.webhookUpdated,
+};
 
 /** What a receiver learns about a lead: the inquiry and its status, never the sales team's note or assignee. */
 export interface WebhookLeadData {

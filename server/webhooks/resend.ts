@@ -3,7 +3,8 @@ import { iso } from '../clock.ts';
 import type { AppDeps } from '../deps.ts';
 import { fail } from '../errors.ts';
 import { uuidv7 } from '../ids.ts';
-import { isWebhookKind } from './handler.ts';
+import { isWebhookKind, WEBHOOK_KIND_PREFIX } from '../store/job-kinds.ts';
+import { requeueJob } from '../store/jobs.ts';
 
 export const ResendQuerySchema = z.strictObject({
   kind: z
@@ -37,7 +38,9 @@ export async function resendJobs(deps: AppDeps, leadId: string, query: ResendQue
       .executeTakeFirst();
     if (!lead) return 'missing' as const;
     let q = trx.selectFrom('jobs').select(['id', 'kind', 'state']).where('lead_id', '=', leadId);
-    q = query.job ? q.where('id', '=', query.job) : q.where('kind', 'like', 'webhook.%').where('state', '=', 'dead');
+    q = query.job
+      ? q.where('id', '=', query.job)
+      : q.where('kind', 'like', `${WEBHOOK_KIND_PREFIX}%`).where('state', '=', 'dead');
     const jobs = (await q.orderBy('created_at').orderBy('id').execute()).filter(
       (j) => query.job || isWebhookKind(j.kind),
     );
@@ -45,14 +48,7 @@ export async function resendJobs(deps: AppDeps, leadId: string, query: ResendQue
     if (jobs.some((j) => j.state === 'pending' || j.state === 'sending')) return 'busy' as const;
     if (!jobs.length) return 'nothing' as const;
     for (const job of jobs) {
-      // Fresh attempts and no lease, so the worker treats it as new and the dead limit counts anew.
-      const r = await trx
-        .updateTable('jobs')
-        .set({ state: 'pending', attempts: 0, next_attempt_at: now, lease_until: null, updated_at: now })
-        .where('id', '=', job.id)
-        .where('state', '=', job.state)
-        .executeTakeFirst();
-      if (!Number(r.numUpdatedRows)) return 'busy' as const;
+      if (!(await requeueJob(trx, job, now))) return 'busy' as const;
     }
     // Sorted ids keep the entries in order; the detail names the kind, never the target (it may hold a secret).
     const ids = jobs.map(() => uuidv7(Date.parse(now))).sort();

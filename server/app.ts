@@ -3,7 +3,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { openApiDocument } from './admin/openapi.ts';
 import { adminRoutes } from './admin/routes.ts';
 import type { AppDeps } from './deps.ts';
-import { errorHandler } from './errors.ts';
+import { ERROR_CODES, errorHandler } from './errors.ts';
 import { apiSecureHeaders, jsonCharset } from './middleware/api-headers.ts';
 import { originGuard, varyOrigin } from './middleware/origin.ts';
 import { createMetrics } from './observability/metrics.ts';
@@ -33,7 +33,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/widget.js', widgetRoutes(deps.widgetFile));
   app.route('/', demoRoutes());
 
-  app.notFound((c) => c.json({ error: 'not_found', message: 'No such route.' }, 404));
+  app.notFound((c) => c.json({ error: ERROR_CODES[404], message: 'No such route.' }, 404));
   app.onError(errorHandler(deps.logger));
   return app;
 }

@@ -18,6 +18,16 @@ export const ERROR_CODES = {
   429: 'rate_limited',
   500: 'internal',
   503: 'unavailable',
+  // answers more specific than their status
+  VALIDATION: 'validation',
+  INVALID_JSON: 'invalid_json',
+  INVALID_CURSOR: 'invalid_cursor',
+  TOKEN_IN_URL: 'token_in_url',
+  ORIGIN_NOT_ALLOWED: 'origin_not_allowed',
+  IDEMPOTENCY_CONFLICT: 'idempotency_conflict',
+  MAIL_IN_PROGRESS: 'mail_in_progress',
+  DELIVERY_IN_PROGRESS: 'delivery_in_progress',
+  NOTHING_TO_RESEND: 'nothing_to_resend',
   // infrastructure
   DB_UNAVAILABLE: 'E_DB_UNAVAILABLE',
   DB_MIGRATING: 'E_DB_MIGRATING',
@@ -35,12 +45,14 @@ export const ERROR_CODES = {
   WIDGET_NOT_BUILT: 'E_WIDGET_NOT_BUILT',
 } as const;
 
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
 /** A 422 that carries field issues; the onError handler renders them. */
 export function validationFailed(issues: ValidationIssue[]): HTTPException {
-  return new HTTPException(422, { message: 'validation', cause: issues });
+  return new HTTPException(422, { message: ERROR_CODES.VALIDATION, cause: issues });
 }
 
-export function fail(status: ContentfulStatusCode, message: string, code?: string): HTTPException {
+export function fail(status: ContentfulStatusCode, message: string, code?: ErrorCode): HTTPException {
   return new HTTPException(status, { message, cause: code ? { code } : undefined });
 }
 
@@ -52,14 +64,15 @@ export function errorHandler(logger: Logger) {
         if (k !== 'content-type' && k !== 'content-length') c.header(k, v);
       });
       const status = err.status as ContentfulStatusCode;
-      if (status === 422 && Array.isArray(err.cause)) return c.json({ error: 'validation', issues: err.cause }, 422);
+      if (status === 422 && Array.isArray(err.cause))
+        return c.json({ error: ERROR_CODES.VALIDATION, issues: err.cause }, 422);
       const code =
-        (err.cause as { code?: string } | undefined)?.code ??
+        (err.cause as { code?: ErrorCode } | undefined)?.code ??
         ERROR_CODES[status as keyof typeof ERROR_CODES] ??
         'error';
       return c.json({ error: code, message: err.message || undefined }, status);
     }
     logger.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error');
-    return c.json({ error: 'internal' }, 500);
+    return c.json({ error: ERROR_CODES[500] }, 500);
   };
 }

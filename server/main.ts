@@ -59,7 +59,7 @@ async function main() {
   const starting = () =>
     Response.json(
       {
-        error: 'unavailable',
+        error: ERROR_CODES[503],
         code: ERROR_CODES.DB_MIGRATING,
         message: 'The server is starting; try again in a moment.',
       },

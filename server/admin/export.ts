@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
+import { SOURCE_KEYS } from '../../shared/lead-spec.ts';
 import type { AppDeps } from '../deps.ts';
+import { parseSource } from '../store/leads.ts';
 import { BOM, csvRow } from './csv.ts';
 import { afterCursor, type Cursor, filterWhere } from './filters.ts';
 import { mailSummaries, toAdminLead } from './lead-queries.ts';
@@ -7,15 +9,6 @@ import { ExportQuerySchema } from './schemas.ts';
 import { parseQuery } from './validate.ts';
 
 const BATCH = 200;
-const SOURCE_COLUMNS = [
-  'url',
-  'referrer',
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_term',
-  'utm_content',
-] as const;
 export const CSV_COLUMNS = [
   'id',
   'created_at',
@@ -34,16 +27,8 @@ export const CSV_COLUMNS = [
   'note',
   'assignee',
   'mail_state',
-  ...SOURCE_COLUMNS,
+  ...SOURCE_KEYS,
 ] as const;
-
-function source(text: string | null): Record<string, string> {
-  try {
-    return text ? (JSON.parse(text) as Record<string, string>) : {};
-  } catch {
-    return {};
-  }
-}
 
 export function exportRoutes(deps: AppDeps) {
   const app = new Hono();
@@ -83,7 +68,7 @@ export function exportRoutes(deps: AppDeps) {
         let chunk = '';
         for (const r of rows) {
           const state = mail.get(r.id)?.state ?? '';
-          const src = source(r.source);
+          const attribution = parseSource(r.source);
           if (format === 'csv') {
             chunk += csvRow(
               [
@@ -104,7 +89,7 @@ export function exportRoutes(deps: AppDeps) {
                 r.note,
                 r.assignee,
                 state,
-                ...SOURCE_COLUMNS.map((k) => src[k]),
+                ...SOURCE_KEYS.map((k) => attribution?.[k]),
               ],
               sep,
             );
@@ -113,7 +98,7 @@ export function exportRoutes(deps: AppDeps) {
               ...toAdminLead(r),
               consent: Boolean(Number(r.consent)),
               consentVersion: r.consent_version,
-              attribution: r.source ? src : null,
+              attribution,
               mailState: state || null,
             };
             chunk += `${JSON.stringify(lead)}\n`;

@@ -1,7 +1,7 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
-import { fail } from '../errors.ts';
+import { ERROR_CODES, fail } from '../errors.ts';
 import type { LeadFilters } from './schemas.ts';
 
 type LeadEb = ExpressionBuilder<Database, 'leads'>;
@@ -62,7 +62,11 @@ export function decodeCursor(text: string): Cursor {
   } catch {
     // answered below
   }
-  throw fail(400, 'The cursor is not valid; pass nextCursor from the previous page unchanged.', 'invalid_cursor');
+  throw fail(
+    400,
+    'The cursor is not valid; pass nextCursor from the previous page unchanged.',
+    ERROR_CODES.INVALID_CURSOR,
+  );
 }
 
 /** Rows strictly after the cursor in newest-first order. */

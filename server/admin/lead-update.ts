@@ -1,36 +1,26 @@
 import { Hono } from 'hono';
-import type { Kysely } from 'kysely';
 import { iso } from '../clock.ts';
-import type { Database } from '../db/schema.ts';
 import type { AppDeps } from '../deps.ts';
-import { fail } from '../errors.ts';
-import { uuidv7 } from '../ids.ts';
+import { ERROR_CODES, fail } from '../errors.ts';
 import { limitBody } from '../middleware/body-size.ts';
 import { readJson } from '../middleware/json-body.ts';
 import { requireJson } from '../middleware/require-json.ts';
+import { type AuditEntry, writeAudit } from '../store/audit.ts';
 import { JOB_KINDS } from '../store/job-kinds.ts';
-import { insertJobs, latestJob, requeueJob } from '../store/jobs.ts';
+import { insertJobs, latestJob } from '../store/jobs.ts';
+import { lockLead, requeueAudited } from '../store/requeue.ts';
 import { enqueueWebhooks } from '../webhooks/enqueue.ts';
 import { ResendQuerySchema, resendJobs } from '../webhooks/resend.ts';
 import { toAdminLead } from './lead-queries.ts';
 import { type LeadPatch, LeadPatchSchema } from './schemas.ts';
 import { parseOrFail, parseQuery } from './validate.ts';
 
-async function audit(trx: Kysely<Database>, leadId: string, at: string, entries: [string, string | null][]) {
-  // uuidv7 is random within a millisecond; sorted ids keep one change's entries in the order they were made.
-  const ids = entries.map(() => uuidv7(Date.parse(at))).sort();
-  await trx
-    .insertInto('audit_log')
-    .values(entries.map(([action, detail], i) => ({ id: ids[i], lead_id: leadId, at, action, detail })))
-    .execute();
-}
-
 // The trail says what kind of change happened, never the note or assignee text: it must hold no personal data.
 function auditEntries(
   before: { status: string; note: string | null; assignee: string | null },
   patch: LeadPatch,
-): [string, string | null][] {
-  const out: [string, string | null][] = [];
+): AuditEntry[] {
+  const out: AuditEntry[] = [];
   if (patch.status !== undefined && patch.status !== before.status)
     out.push(['status', `${before.status}->${patch.status}`]);
   for (const key of ['note', 'assignee'] as const) {
@@ -70,7 +60,7 @@ export function leadUpdateRoutes(deps: AppDeps) {
           .set({ ...changes, updated_at: now })
           .where('id', '=', id)
           .execute();
-        await audit(trx, id, now, entries);
+        await writeAudit(trx, id, now, entries);
         // Receivers hear of a status change (lead.updated) through the outbox, committed with the change.
         if (patch.status !== undefined && patch.status !== before.status)
           queued = await enqueueWebhooks(trx, deps.clock, deps.config, id, 'lead.updated');
@@ -91,18 +81,12 @@ export function leadUpdateRoutes(deps: AppDeps) {
       return c.json({ queued: true }, 202);
     }
     const outcome = await deps.db.kysely.transaction().execute(async (trx) => {
-      const lead = await trx
-        .selectFrom('leads')
-        .select('id')
-        .where('id', '=', id)
-        .$if(pg, (q) => q.forUpdate())
-        .executeTakeFirst();
-      if (!lead) return 'missing' as const;
+      if (!(await lockLead(trx, deps.db.dialect, id))) return 'missing' as const;
       const job = await latestJob(trx, id, JOB_KINDS.notification);
       if (job && (job.state === 'pending' || job.state === 'sending')) return 'busy' as const;
-      if (job && !(await requeueJob(trx, job, now))) return 'busy' as const;
-      if (!job) await insertJobs(trx, deps.clock, id, [{ kind: JOB_KINDS.notification }]);
-      await audit(trx, id, now, [['resend', job ? `${job.state}->pending` : 'queued']]);
+      if (job) return (await requeueAudited(trx, id, [job], now, (j) => `${j.state}->pending`)) ? 'queued' : 'busy';
+      await insertJobs(trx, deps.clock, id, [{ kind: JOB_KINDS.notification }]);
+      await writeAudit(trx, id, now, [['resend', 'queued']]);
       return 'queued' as const;
     });
     if (outcome === 'missing') throw fail(404, 'No lead with this id.');
@@ -110,7 +94,7 @@ export function leadUpdateRoutes(deps: AppDeps) {
       throw fail(
         409,
         'The notification is already queued or being sent; wait for it to finish or fail.',
-        'mail_in_progress',
+        ERROR_CODES.MAIL_IN_PROGRESS,
       );
     deps.wakeOutbox?.(id);
     return c.json({ queued: true }, 202);

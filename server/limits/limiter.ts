@@ -7,6 +7,7 @@ import {
   RateLimiterRes,
 } from 'rate-limiter-flexible';
 import type { Db } from '../db/connect.ts';
+import { ERROR_CODES } from '../errors.ts';
 
 export const RATE_LIMIT_TABLE = 'rate_limits';
 
@@ -66,7 +67,7 @@ export function lazyLimiter(db: Db, spec: LimitSpec): () => Promise<RateLimiterA
 /** The 429 answer: Retry-After in whole seconds, never 0. */
 export function tooMany(c: Context, msBeforeNext: number, message: string) {
   const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return c.json({ error: 'rate_limited', message: message.replace('{s}', String(seconds)) }, 429, {
+  return c.json({ error: ERROR_CODES[429], message: message.replace('{s}', String(seconds)) }, 429, {
     'Retry-After': String(seconds),
   });
 }

@@ -1,6 +1,8 @@
 import type { Options } from 'nodemailer/lib/mailer';
-import { SOURCE_KEYS, type SourceKey } from '../../shared/lead-spec.ts';
+import { SOURCE_KEYS } from '../../shared/lead-spec.ts';
 import type { LeadsTable } from '../db/schema.ts';
+import { adminLeadUrl } from '../links.ts';
+import { parseSource } from '../store/leads.ts';
 import { displayName, escapeHtml, oneLine } from './escape.ts';
 import { leadMessageId } from './message-id.ts';
 import { NOTIFICATION_STRINGS, type NotificationStrings } from './notification-strings.ts';
@@ -13,16 +15,6 @@ export interface NotificationSettings {
 
 type Row = [label: string, value: string];
 
-function parseSource(raw: string | null): Partial<Record<SourceKey, string>> {
-  if (!raw) return {};
-  try {
-    const value: unknown = JSON.parse(raw);
-    return value && typeof value === 'object' ? (value as Partial<Record<SourceKey, string>>) : {};
-  } catch {
-    return {};
-  }
-}
-
 // Building a DateTimeFormat costs about a millisecond; one per language is enough.
 const FORMATS = {
   de: new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }),
@@ -31,10 +23,6 @@ const FORMATS = {
 
 function receivedAt(iso: string, locale: string): string {
   return `${FORMATS[locale === 'en' ? 'en' : 'de'].format(new Date(iso))} (Europe/Berlin, ${iso})`;
-}
-
-export function adminLeadUrl(publicUrl: string | undefined, leadId: string): string | undefined {
-  return publicUrl ? `${publicUrl.replace(/\/+$/, '')}/api/admin/leads/${encodeURIComponent(leadId)}` : undefined;
 }
 
 /** Scannable in an inbox list: topic, company, name; missing parts are left out. */
@@ -56,7 +44,7 @@ function sections(lead: LeadsTable, s: NotificationStrings) {
     [s.fields.phone, dash(lead.phone)],
     [s.fields.topic, dash(lead.topic)],
   ];
-  const source = parseSource(lead.source);
+  const source = parseSource(lead.source) ?? {};
   const attribution: Row[] = SOURCE_KEYS.filter((k) => source[k]).map((k) => [s.source[k], String(source[k])]);
   const consent: Row[] = [
     [s.consent, lead.consent ? s.yes : s.no],

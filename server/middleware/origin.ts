@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import { fail } from '../errors.ts';
+import { ERROR_CODES, fail } from '../errors.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -13,7 +13,7 @@ export function originGuard(allowed: readonly string[]): MiddlewareHandler[] {
   const guard: MiddlewareHandler = async (c, next) => {
     const origin = c.req.header('origin');
     if (origin && !SAFE_METHODS.has(c.req.method) && !allow.has(origin)) {
-      throw fail(403, 'This origin may not post here; add it to ALLOWED_ORIGINS.', 'origin_not_allowed');
+      throw fail(403, 'This origin may not post here; add it to ALLOWED_ORIGINS.', ERROR_CODES.ORIGIN_NOT_ALLOWED);
     }
     await next();
   };

@@ -1,6 +1,6 @@
 import type { Options } from 'nodemailer/lib/mailer';
+import { adminLeadUrl } from '../links.ts';
 import { mailDomain } from '../mail/message-id.ts';
-import { adminLeadUrl } from '../mail/notification.ts';
 import { JOB_KINDS } from '../store/job-kinds.ts';
 import { classifyMailError, PermanentJobError } from './failure.ts';
 import type { JobContext, JobHandler } from './handlers.ts';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { type Locale, MAX_BODY_BYTES } from '../../shared/lead-spec.ts';
 import type { AppDeps } from '../deps.ts';
-import { fail, validationFailed } from '../errors.ts';
+import { ERROR_CODES, fail, validationFailed } from '../errors.ts';
 import { storeLead } from '../leads/intake.ts';
 import { parseLead } from '../leads/lead-schema.ts';
 import { leadRateLimit } from '../limits/lead-limits.ts';
@@ -41,7 +41,11 @@ export function leadRoutes(deps: AppDeps) {
       return c.json({ id: stored.id }, 201);
     } catch (err) {
       if (err instanceof IdempotencyConflict) {
-        throw fail(422, 'This Idempotency-Key was already used with a different body.', 'idempotency_conflict');
+        throw fail(
+          422,
+          'This Idempotency-Key was already used with a different body.',
+          ERROR_CODES.IDEMPOTENCY_CONFLICT,
+        );
       }
       throw err;
     }

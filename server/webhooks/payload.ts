@@ -10,24 +10,15 @@ export const WEBHOOK_KINDS: Record<WebhookEvent, JobKind> = {
   'lead.updated': JOB_KINDS.webhookUpdated,
 };
 
+// Listed, not spread: a column added to leads reaches receivers only once it is named here.
+type SharedColumns = 'id' | 'created_at' | 'updated_at' | 'status' | 'name' | 'email' | 'company' | 'phone' | 'topic';
+
 /** What a receiver learns about a lead: the inquiry and its status, never the sales team's note or assignee. */
-export interface WebhookLeadData {
-  id: string;
-  created_at: string;
-  updated_at: string;
-  status: string;
-  name: string;
-  email: string;
-  company: string | null;
-  phone: string | null;
-  topic: string | null;
-  message: string;
-  locale: string;
+export type WebhookLeadData = Pick<LeadRow, SharedColumns | 'message' | 'locale' | 'consent_version'> & {
   consent: boolean;
-  consent_version: string | null;
   marketing: boolean;
   source: Record<string, string> | null;
-}
+};
 
 export interface WebhookPayload {
   type: WebhookEvent;

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { iso } from '../clock.ts';
 import type { AppDeps } from '../deps.ts';
-import { fail } from '../errors.ts';
-import { uuidv7 } from '../ids.ts';
+import { ERROR_CODES, fail } from '../errors.ts';
 import { isWebhookKind, WEBHOOK_KIND_PREFIX } from '../store/job-kinds.ts';
-import { requeueJob } from '../store/jobs.ts';
+import { lockLead, requeueAudited } from '../store/requeue.ts';
 
 export const ResendQuerySchema = z.strictObject({
   kind: z
@@ -27,16 +26,9 @@ export type ResendQuery = z.infer<typeof ResendQuerySchema>;
  */
 export async function resendJobs(deps: AppDeps, leadId: string, query: ResendQuery): Promise<number | undefined> {
   if (!query.job && query.kind !== 'webhook') return undefined;
-  const pg = deps.db.dialect === 'postgres';
   const now = iso(deps.clock);
   const outcome = await deps.db.kysely.transaction().execute(async (trx) => {
-    const lead = await trx
-      .selectFrom('leads')
-      .select('id')
-      .where('id', '=', leadId)
-      .$if(pg, (q) => q.forUpdate())
-      .executeTakeFirst();
-    if (!lead) return 'missing' as const;
+    if (!(await lockLead(trx, deps.db.dialect, leadId))) return 'missing' as const;
     let q = trx.selectFrom('jobs').select(['id', 'kind', 'state']).where('lead_id', '=', leadId);
     q = query.job
       ? q.where('id', '=', query.job)
@@ -47,24 +39,7 @@ export async function resendJobs(deps: AppDeps, leadId: string, query: ResendQue
     if (query.job && !jobs.length) return 'no_job' as const;
     if (jobs.some((j) => j.state === 'pending' || j.state === 'sending')) return 'busy' as const;
     if (!jobs.length) return 'nothing' as const;
-    for (const job of jobs) {
-      if (!(await requeueJob(trx, job, now))) return 'busy' as const;
-    }
-    // Sorted ids keep the entries in order; the detail names the kind, never the target (it may hold a secret).
-    const ids = jobs.map(() => uuidv7(Date.parse(now))).sort();
-    await trx
-      .insertInto('audit_log')
-      .values(
-        jobs.map((j, i) => ({
-          id: ids[i],
-          lead_id: leadId,
-          at: now,
-          action: 'resend',
-          detail: `${j.kind} ${j.state}->pending`,
-        })),
-      )
-      .execute();
-    return jobs.length;
+    return (await requeueAudited(trx, leadId, jobs, now)) ? jobs.length : ('busy' as const);
   });
   if (outcome === 'missing') throw fail(404, 'No lead with this id.');
   if (outcome === 'no_job') throw fail(404, 'This lead has no job with this id.');
@@ -72,8 +47,9 @@ export async function resendJobs(deps: AppDeps, leadId: string, query: ResendQue
     throw fail(
       409,
       'This delivery is already queued or being sent; wait for it to finish or fail.',
-      'delivery_in_progress',
+      ERROR_CODES.DELIVERY_IN_PROGRESS,
     );
-  if (outcome === 'nothing') throw fail(409, 'This lead has no dead webhook delivery to resend.', 'nothing_to_resend');
+  if (outcome === 'nothing')
+    throw fail(409, 'This lead has no dead webhook delivery to resend.', ERROR_CODES.NOTHING_TO_RESEND);
   return outcome;
 }

@@ -1,3 +1,4 @@
+import { adminLeadUrl } from '../links.ts';
 import type { WebhookPayload } from './payload.ts';
 
 // Slack reads &, < and > as markup (<!channel>, <url|label>); escaped, a visitor's text stays text.
@@ -26,9 +27,7 @@ export function slackMessage(payload: WebhookPayload, publicUrl: string | undefi
       ? `Neue Anfrage: *${topic}*`
       : `Anfrage *${topic}* jetzt im Status „${field(data.status)}“`;
   const lines = [`${head}${who ? ` von ${who}` : ''}`];
-  if (publicUrl)
-    lines.push(
-      `<${publicUrl.replace(/\/+$/, '')}/api/admin/leads/${encodeURIComponent(data.id)}|Anfrage im Admin-API öffnen>`,
-    );
+  const link = adminLeadUrl(publicUrl, data.id);
+  if (link) lines.push(`<${link}|Anfrage im Admin-API öffnen>`);
   return { text: lines.join('\n') };
 }

@@ -2,11 +2,11 @@ import { withDeadMailAlerts } from './outbox/alerts.ts';
 import { mailAlert } from './outbox/alerts-mail.ts';
 import { mailConfirmation } from './outbox/mail-confirmation.ts';
 import { mailNotification } from './outbox/mail-notification.ts';
-import type { Outbox, OutboxDeps, OutboxOptions } from './outbox/worker.ts';
+import type { Outbox, OutboxDeps, OutboxOptions } from './outbox/outbox-types.ts';
 import { createOutbox } from './outbox/worker.ts';
 import { webhookHandlers } from './webhooks/handler.ts';
 
-export type { Outbox } from './outbox/worker.ts';
+export type { Outbox } from './outbox/outbox-types.ts';
 
 /** Every job kind this server runs, wired here so the outbox knows no feature and each feature knows the outbox. */
 export const DEFAULT_HANDLERS = [...webhookHandlers(), mailNotification, mailConfirmation, mailAlert];

@@ -1,7 +1,7 @@
 import { silentLogger } from '../logger.ts';
 import type { MailTransport } from '../mail/mail-transport.ts';
 import { createMailTransport } from '../mail/transport.ts';
-import type { OutboxOptions } from '../outbox/worker.ts';
+import type { OutboxOptions } from '../outbox/outbox-types.ts';
 import { type Outbox, startOutbox } from '../start-outbox.ts';
 import { type Harness, makeHarness } from './app-harness.ts';
 import type { DialectName } from './databases.ts';

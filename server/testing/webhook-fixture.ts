@@ -1,4 +1,4 @@
-import type { OutboxOptions } from '../outbox/worker.ts';
+import type { OutboxOptions } from '../outbox/outbox-types.ts';
 import { WEBHOOK_KIND_PREFIX } from '../store/job-kinds.ts';
 import type { DialectName } from './databases.ts';
 import { type OutboxFixture, outboxFixture } from './outbox-fixture.ts';

@@ -1,0 +1,40 @@
+import { sentSince } from '../store/jobs.ts';
+import type { HandlerMap } from './handlers.ts';
+import type { OutboxDeps } from './outbox-types.ts';
+
+const HOUR = 60 * 60_000;
+
+export interface JobKinds {
+  all: string[];
+  mail: string[];
+  other: string[];
+}
+
+export function kindsOf(handlers: HandlerMap): JobKinds {
+  const all = Object.keys(handlers);
+  return { all, mail: all.filter((k) => handlers[k].isMail), other: all.filter((k) => !handlers[k].isMail) };
+}
+
+/** What a claim may take; under a full MAIL_PER_HOUR only the other kinds, until `capFreesAt`. */
+export interface Allowance {
+  kinds: string[];
+  limit: number;
+  capFreesAt?: Date;
+}
+
+/** MAIL_PER_HOUR counts sent attempts in job_attempts, so every instance sees the same hour. */
+export async function allowance(
+  deps: Pick<OutboxDeps, 'config' | 'db' | 'clock'>,
+  kinds: JobKinds,
+  free: number,
+  inFlightMail: number,
+  pollMs: number,
+): Promise<Allowance> {
+  const { config, db, clock } = deps;
+  if (!config.MAIL_PER_HOUR || !kinds.mail.length) return { kinds: kinds.all, limit: free };
+  const { count, oldest } = await sentSince(db, kinds.mail, new Date(clock().getTime() - HOUR));
+  const budget = config.MAIL_PER_HOUR - count - inFlightMail;
+  if (budget > 0) return { kinds: kinds.all, limit: Math.min(free, budget) };
+  const capFreesAt = oldest ? new Date(Date.parse(oldest) + HOUR) : new Date(clock().getTime() + pollMs);
+  return { kinds: kinds.other, limit: free, capFreesAt };
+}

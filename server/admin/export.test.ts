@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, adminHarness, seedLead } from '../testing/admin-harness.ts';
 import type { Harness } from '../testing/app-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
-import { CSV_COLUMNS } from './export.ts';
+import { CSV_COLUMNS } from './export-rows.ts';
 
 const utf8 = async (res: Response) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
 

@@ -6,6 +6,7 @@ import { eraseRoutes } from './erase.ts';
 import { exportRoutes } from './export.ts';
 import { leadUpdateRoutes } from './lead-update.ts';
 import { leadsReadRoutes } from './leads-read.ts';
+import { resendRoutes } from './resend.ts';
 import { statsRoutes } from './stats.ts';
 import { subjectRoutes } from './subjects.ts';
 
@@ -18,6 +19,7 @@ export function adminRoutes(deps: AppDeps) {
   app.route('/', exportRoutes(deps));
   app.route('/', leadsReadRoutes(deps));
   app.route('/', leadUpdateRoutes(deps));
+  app.route('/', resendRoutes(deps));
   app.route('/', eraseRoutes(deps));
   app.route('/', statsRoutes(deps));
   app.route('/', subjectRoutes(deps));

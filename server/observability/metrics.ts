@@ -18,48 +18,13 @@ export interface MetricsOptions {
   processMetrics?: boolean;
 }
 
-/** One registry per app (never prom-client's global one), so two apps in one process never share counts. */
-export function createMetrics(db: Db, opts: MetricsOptions = {}): Metrics {
-  const registry = new Registry();
-  if (opts.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'beraten_' });
-  const leads = new Counter({
-    name: 'beraten_leads_received_total',
-    help: 'Leads stored, by status (new or spam).',
-    labelNames: ['status'],
-    registers: [registry],
-  });
-  const spam = new Counter({
-    name: 'beraten_spam_caught_total',
-    help: 'Leads classified as spam, by trap.',
-    labelNames: ['reason'],
-    registers: [registry],
-  });
-  const invalid = new Counter({
-    name: 'beraten_lead_validation_failures_total',
-    help: 'POST /api/leads refused with 422 for invalid fields.',
-    registers: [registry],
-  });
-  const limited = new Counter({
-    name: 'beraten_rate_limited_total',
-    help: 'Requests answered 429, by route.',
-    labelNames: ['route'],
-    registers: [registry],
-  });
-  const jobs = new Counter({
-    name: 'beraten_outbox_jobs_total',
-    help: 'Outbox job attempts by kind and outcome (sent, retried, dead).',
-    labelNames: ['kind', 'outcome'],
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: 'beraten_http_request_duration_seconds',
-    help: 'HTTP request duration by method, route pattern and status.',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
-  // Read from the database on scrape: the queue is shared by every instance, so no process could count it alone.
-  new Gauge({
+function counter(registry: Registry, name: string, help: string, labelNames: string[] = []) {
+  return new Counter({ name, help, labelNames, registers: [registry] });
+}
+
+// Read from the database on scrape: the queue is shared by every instance, so no process could count it alone.
+function queueGauge(registry: Registry, db: Db) {
+  return new Gauge({
     name: 'beraten_outbox_queue',
     help: 'Outbox jobs waiting (pending), in flight (sending) or given up (dead), by kind; read from the database on scrape.',
     labelNames: ['kind', 'state'],
@@ -75,6 +40,34 @@ export function createMetrics(db: Db, opts: MetricsOptions = {}): Metrics {
       for (const r of rows) this.set({ kind: r.kind, state: r.state }, Number(r.n));
     },
   });
+}
+
+/** One registry per app (never prom-client's global one), so two apps in one process never share counts. */
+export function createMetrics(db: Db, opts: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (opts.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'beraten_' });
+  const leads = counter(registry, 'beraten_leads_received_total', 'Leads stored, by status (new or spam).', ['status']);
+  const spam = counter(registry, 'beraten_spam_caught_total', 'Leads classified as spam, by trap.', ['reason']);
+  const invalid = counter(
+    registry,
+    'beraten_lead_validation_failures_total',
+    'POST /api/leads refused with 422 for invalid fields.',
+  );
+  const limited = counter(registry, 'beraten_rate_limited_total', 'Requests answered 429, by route.', ['route']);
+  const jobs = counter(
+    registry,
+    'beraten_outbox_jobs_total',
+    'Outbox job attempts by kind and outcome (sent, retried, dead).',
+    ['kind', 'outcome'],
+  );
+  const duration = new Histogram({
+    name: 'beraten_http_request_duration_seconds',
+    help: 'HTTP request duration by method, route pattern and status.',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  queueGauge(registry, db);
   for (const status of ['new', 'spam']) leads.inc({ status }, 0);
   invalid.inc(0);
 

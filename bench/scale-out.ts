@@ -59,7 +59,8 @@ export async function scaleOut(): Promise<void> {
   for (const [i, r] of pg.entries()) if (i) console.log(`${i + 1} instances vs 1:      ${pct(r.rps, pg[0].rps)}`);
   console.log(`PostgreSQL vs SQLite:    ${pct(pg[0].rps, sqlite.rps)} (1 instance each)`);
   console.log(
-    `(on ${(await import('node:os')).availableParallelism()} CPU cores shared by the instances, PostgreSQL and the load generator)`,
+    `(on ${(await import('node:os')).availableParallelism()} CPU cores shared by the instances, PostgreSQL ` +
+      `and the load generator)`,
   );
 }
 

@@ -7,13 +7,24 @@ import { launchBrowser } from '../widget/testing/browser.ts';
 import { WIDGET_FILE } from '../widget/testing/build.ts';
 
 // The baseline: the least any script can do to show the same button, in a shadow root of its own.
-const BASELINE = `(()=>{const e=document.createElement('div');e.attachShadow({mode:'open'}).append(Object.assign(document.createElement('button'),{textContent:'Beraten lassen'}));document.body.append(e)})()`;
+const BASELINE =
+  `(()=>{const e=document.createElement('div');e.attachShadow({mode:'open'})` +
+  `.append(Object.assign(document.createElement('button'),{textContent:'Beraten lassen'}));` +
+  `document.body.append(e)})()`;
 
 // Records when a visible "Beraten lassen" button first exists anywhere, shadow roots included.
-const PROBE = `(()=>{const find=(r)=>{for(const el of r.querySelectorAll('*')){if(el.tagName==='BUTTON'&&el.textContent.trim()==='Beraten lassen'){const b=el.getBoundingClientRect();if(b.width>0&&b.height>0)return true}if(el.shadowRoot&&find(el.shadowRoot))return true}return false};const tick=()=>{if(find(document)){window.__visible=performance.now()}else requestAnimationFrame(tick)};requestAnimationFrame(tick)})()`;
+const PROBE =
+  `(()=>{const find=(r)=>{for(const el of ` +
+  `r.querySelectorAll('*')){if(el.tagName==='BUTTON'&&el.textContent.trim()==='Beraten lassen'){const ` +
+  `b=el.getBoundingClientRect();if(b.width>0&&b.height>0)return ` +
+  `true}if(el.shadowRoot&&find(el.shadowRoot))return true}return false};const ` +
+  `tick=()=>{if(find(document)){window.__visible=performance.now()}else ` +
+  `requestAnimationFrame(tick)};requestAnimationFrame(tick)})()`;
 
 const page = (script: string) =>
-  `<!doctype html><html lang="de"><head><meta charset="utf-8"><link rel="icon" href="data:,"><script src="/probe.js"></script></head><body><h1>Seite</h1><script async src="/${script}" data-privacy-url="/datenschutz"></script></body></html>`;
+  `<!doctype html><html lang="de"><head><meta charset="utf-8"><link rel="icon" href="data:,"><script ` +
+  `src="/probe.js"></script></head><body><h1>Seite</h1><script async ` +
+  `src="/${script}" data-privacy-url="/datenschutz"></script></body></html>`;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -66,6 +77,7 @@ export async function widgetFigures(runs = 15): Promise<void> {
   console.log(`script arrival to visible button, median of ${runs} loads in Chromium:`);
   console.log(`  baseline (a bare shadow-root button): ${baseline.toFixed(1)} ms`);
   console.log(
-    `  widget.js:                            ${widget.toFixed(1)} ms (${(widget / Math.max(baseline, 0.1)).toFixed(2)}x the baseline)`,
+    `  widget.js:                            ${widget.toFixed(1)} ms ` +
+      `(${(widget / Math.max(baseline, 0.1)).toFixed(2)}x the baseline)`,
   );
 }

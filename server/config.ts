@@ -22,7 +22,9 @@ const originList = z
       } catch {
         ctx.addIssue({
           code: 'custom',
-          message: `"${item}" is not an origin; write it as https://www.example.de (scheme, host, optional port, no path)`,
+          message:
+            `"${item}" is not an origin; write it as ` +
+            `https://www.example.de (scheme, host, optional port, no path)`,
         });
       }
     }
@@ -168,7 +170,8 @@ const EnvSchema = z.object({
     .optional()
     .refine(
       (v) => !v || v.length >= 32,
-      'must be at least 32 characters; generate one with `openssl rand -hex 32`, or unset it (then /metrics takes ADMIN_TOKEN)',
+      'must be at least 32 characters; generate one with `openssl rand -hex 32`, or unset it (then /metrics ' +
+        'takes ADMIN_TOKEN)',
     )
     .refine(
       (v) => !v || /^[A-Za-z0-9._~+/-]+=*$/.test(v),
@@ -202,7 +205,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const { ALERT_INBOX, COMPANY_CONTACT, ...e } = parsed.data;
   if (e.CONFIRMATION_MAIL === 'on' && !e.COMPANY_NAME?.trim()) {
     throw new ConfigError(
-      'Invalid settings (see .env.example):\n  COMPANY_NAME: CONFIRMATION_MAIL=on needs the firm\'s name for the thank-you mail, e.g. COMPANY_NAME="Muster Beratung GmbH"',
+      "Invalid settings (see .env.example):\n  COMPANY_NAME: CONFIRMATION_MAIL=on needs the firm's name for " +
+        'the thank-you mail, e.g. COMPANY_NAME="Muster Beratung GmbH"',
     );
   }
   const webhookIssues = webhookSettingsIssues(e);

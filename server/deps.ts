@@ -12,7 +12,9 @@ export interface AppDeps {
   logger: Logger;
   /** Path of the built widget.js. */
   widgetFile: string;
-  /** Told after jobs are committed (a new lead, a status change, a resend), so the worker need not wait for its poll. */
+  /**
+   * Told after jobs are committed (a new lead, a status change, a resend), so the worker need not wait for its poll.
+   */
   wakeOutbox?: (leadId: string) => void;
   /** False while migrations run; /healthz then answers 503. */
   isReady?: () => boolean;

@@ -27,7 +27,8 @@ const DROPPED_PATHS = [
 ];
 
 /**
- * JSON lines with visitor addresses and names masked and message bodies dropped; pretty lines when stdout is a terminal.
+ * JSON lines with visitor addresses and names masked and message bodies dropped; pretty lines when stdout is a
+ * terminal.
  * Pass a stream to capture the output (tests).
  */
 export function createLogger(level: string = 'info', stream?: DestinationStream): Logger {

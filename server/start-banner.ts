@@ -13,7 +13,10 @@ export interface BannerFacts {
 function adminLine(base: string, config: Config, tokenFile: BannerFacts['tokenFile']): string {
   if (tokenFile) {
     const created = tokenFile.created ? ' (generated now)' : '';
-    return `${base}/api/admin/leads with Authorization: Bearer <token>; read the token with: cat ${tokenFile.file}${created}`;
+    return (
+      `${base}/api/admin/leads with Authorization: Bearer <token>; ` +
+      `read the token with: cat ${tokenFile.file}${created}`
+    );
   }
   if (config.ADMIN_TOKEN) return `${base}/api/admin/leads with Authorization: Bearer $ADMIN_TOKEN`;
   return 'off; set ADMIN_TOKEN (32+ characters, e.g. openssl rand -hex 32) to enable /api/admin';

@@ -7,7 +7,10 @@ import type { LeadFilters } from './schemas.ts';
 type LeadEb = ExpressionBuilder<Database, 'leads'>;
 const folded = new WeakSet<object>();
 
-/** SQLite's lower() and LIKE fold ASCII only; a JS-backed function makes "MÜLLER" find "Müller" as PostgreSQL's lower() does. */
+/**
+ * SQLite's lower() and LIKE fold ASCII only; a JS-backed function makes "MÜLLER" find "Müller" as PostgreSQL's lower()
+ * does.
+ */
 export function foldSql(db: Db, value: Expression<unknown>) {
   if (!db.sqlite) return sql<string>`lower(${value})`;
   if (!folded.has(db.sqlite)) {

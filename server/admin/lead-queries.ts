@@ -83,7 +83,8 @@ export async function leadDetail(db: Kysely<Database>, row: LeadRow): Promise<Le
     jobs: jobs.map((j) => ({
       id: j.id,
       kind: j.kind,
-      // Webhook URLs often carry their secret in the path (Slack, n8n); the detail and Art. 15 exports show host and fingerprint only.
+      // Webhook URLs often carry their secret in the path (Slack, n8n); the detail and Art. 15 exports show host and
+      // fingerprint only.
       target: j.target && describeTarget(j.target),
       state: j.state,
       attempts: Number(j.attempts),

@@ -69,10 +69,8 @@ export async function purgeExpired(db: Db, clock: Clock, rules: RetentionRules):
 async function sweepOrphans(trx: Kysely<Database>, tables: LinkedTables): Promise<number> {
   let n = 0;
   for (const t of tables.byJob) {
-    const r =
-      await sql`delete from ${sql.table(t)} where not exists (select 1 from jobs where jobs.id = ${sql.ref(`${t}.job_id`)})`.execute(
-        trx,
-      );
+    const orphaned = sql`not exists (select 1 from jobs where jobs.id = ${sql.ref(`${t}.job_id`)})`;
+    const r = await sql`delete from ${sql.table(t)} where ${orphaned}`.execute(trx);
     n += Number(r.numAffectedRows ?? 0);
   }
   return n;

@@ -26,7 +26,8 @@ export function ensureAdminTokenFile(dataDir: string): AdminTokenFile {
   const saved = readFileSync(file, 'utf8').trim();
   if (saved.length < 32 || !/^[A-Za-z0-9._~+/-]+=*$/.test(saved)) {
     throw new Error(
-      `${file} does not hold a usable admin token (32+ letters or digits); delete it to get a new one, or set ADMIN_TOKEN`,
+      `${file} does not hold a usable admin token (32+ letters or digits); delete it to get a new one, or ` +
+        `set ADMIN_TOKEN`,
     );
   }
   // Tighten a file someone copied in with looser rights: it is a password.

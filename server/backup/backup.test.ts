@@ -38,7 +38,8 @@ describe('npm run backup / npm run restore on SQLite', () => {
     proc = undefined;
   });
 
-  it("copies a running server's database during a stream of posts with every lead acknowledged before it began, and restores it only after the server stopped", {
+  it("copies a running server's database during a stream of posts with every lead acknowledged before it began, " +
+    'and restores it only after the server stopped', {
     timeout: 120_000,
   }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bl-backup-'));

@@ -28,7 +28,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'backup') {
     const r = await backupSqlite(db, target);
     console.log(
-      `Backed up ${db} to ${target}: ${r.pages} pages, ${r.leads} leads, schema ${r.migration}; PRAGMA integrity_check ok.`,
+      `Backed up ${db} to ${target}: ${r.pages} pages, ${r.leads} leads, schema ${r.migration}; PRAGMA ` +
+        `integrity_check ok.`,
     );
   } else {
     const r = restoreSqlite(target, db);

@@ -30,7 +30,8 @@ export function assertNotInUse(file: string): void {
   } catch (err) {
     if ((err as { code?: string }).code === 'SQLITE_BUSY') {
       throw new BackupError(
-        `${file} is in use, probably by a running server: stop it first (SIGTERM or your process manager), then run the restore again.`,
+        `${file} is in use, probably by a running server: stop it first (SIGTERM or your process manager), ` +
+          `then run the restore again.`,
       );
     }
     throw err;

@@ -37,7 +37,9 @@ async function withMigrationConnection<T>(db: Db, run: (kysely: Kysely<Database>
   }
 }
 
-/** Runs pending migrations; Kysely holds a session advisory lock on PostgreSQL, so several instances may start at once. */
+/**
+ * Runs pending migrations; Kysely holds a session advisory lock on PostgreSQL, so several instances may start at once.
+ */
 export async function migrate(db: Db, upTo?: string): Promise<void> {
   const { error, results } = await withMigrationConnection(db, (kysely) => {
     const migrator = new Migrator({ db: kysely, provider: { getMigrations: async () => MIGRATIONS } });

@@ -36,7 +36,9 @@ function tableReady(pool: pg.Pool): Promise<void> {
   return ready;
 }
 
-/** In memory for one instance; on PostgreSQL in a shared table so instances count together, with memory as insurance. */
+/**
+ * In memory for one instance; on PostgreSQL in a shared table so instances count together, with memory as insurance.
+ */
 export async function createLimiter(db: Db, spec: LimitSpec): Promise<RateLimiterAbstract> {
   const memory = new RateLimiterMemory(spec);
   if (db.dialect !== 'postgres' || !db.pgPool) return memory;

@@ -37,7 +37,10 @@ export function trustProxyProblem(value: string | undefined): string | undefined
   const probe = new BlockList();
   const bad = items(value).filter((item) => !addItem(probe, item));
   if (!bad.length) return undefined;
-  return `"${bad.join('", "')}" is not a proxy address; list the proxies' IPs or CIDR ranges separated by commas (e.g. 10.0.0.5,172.16.0.0/12), or write loopback`;
+  return (
+    `"${bad.join('", "')}" is not a proxy address; list the proxies' IPs or CIDR ranges separated by commas ` +
+    `(e.g. 10.0.0.5,172.16.0.0/12), or write loopback`
+  );
 }
 
 /** The proxies whose X-Forwarded-For is believed; undefined when none is (the default). */

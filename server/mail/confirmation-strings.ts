@@ -8,17 +8,20 @@ export interface ConfirmationStrings {
   closing: string;
 }
 
-// Fixed text: nothing the visitor typed appears except the name, so the form cannot mail arbitrary text to a third party.
+// Fixed text: nothing the visitor typed appears except the name, so the form cannot mail arbitrary text to a third
+// party.
 export const CONFIRMATION_STRINGS: Record<Locale, ConfirmationStrings> = {
   de: {
     subject: (company) => `Ihre Anfrage bei ${company}`,
     greeting: (name) => `Guten Tag ${name},`,
     body: (company) => [
-      `vielen Dank für Ihre Anfrage. Sie ist bei ${company} eingegangen, und wir melden uns so bald wie möglich bei Ihnen.`,
+      `vielen Dank für Ihre Anfrage. Sie ist bei ${company} eingegangen, und wir melden uns so bald wie ` +
+        `möglich bei Ihnen.`,
       'Wenn Sie noch etwas ergänzen möchten, antworten Sie einfach auf diese E-Mail.',
     ],
     notYou:
-      'Diese E-Mail wurde automatisch versandt. Falls Sie keine Anfrage gestellt haben, können Sie sie einfach ignorieren.',
+      'Diese E-Mail wurde automatisch versandt. Falls Sie keine Anfrage gestellt haben, können Sie sie ' +
+      'einfach ignorieren.',
     closing: 'Mit freundlichen Grüßen',
   },
   en: {

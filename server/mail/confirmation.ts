@@ -24,7 +24,8 @@ export function buildConfirmation(lead: ConfirmationLead, settings: Confirmation
   const text = `${[...paragraphs, `${s.closing}\n${signature.join('\n')}`, '--', s.notYou].join('\n\n')}\n`;
   const p = (t: string) => `<p>${escapeHtml(t)}</p>`;
   const html = [
-    `<!doctype html><html lang="${lead.locale === 'en' ? 'en' : 'de'}"><head><meta charset="utf-8"><title>${escapeHtml(s.subject(company))}</title></head>`,
+    `<!doctype html><html lang="${lead.locale === 'en' ? 'en' : 'de'}"><head><meta ` +
+      `charset="utf-8"><title>${escapeHtml(s.subject(company))}</title></head>`,
     '<body style="font-family:system-ui,sans-serif;font-size:15px;line-height:1.5;color:#1a1a1a">',
     ...paragraphs.map(p),
     `<p>${escapeHtml(s.closing)}<br>${signature.map(escapeHtml).join('<br>')}</p>`,

@@ -12,7 +12,10 @@ function fileStem(mail: Options, now: Date): string {
   return `${stamp}-${tag || 'mail'}`;
 }
 
-/** Without SMTP_URL every mail becomes an .eml file that any mail program opens; nothing is lost while SMTP is not set up. */
+/**
+ * Without SMTP_URL every mail becomes an .eml file that any mail program opens; nothing is lost while SMTP is not set
+ * up.
+ */
 export function createEmlTransport(mailDir: string): MailTransport {
   const mailer = nodemailer.createTransport({
     streamTransport: true,

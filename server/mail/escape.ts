@@ -8,7 +8,9 @@ export function escapeHtml(value: string): string {
 // C0/C1 controls, DEL, line and paragraph separators, bidi overrides and isolates.
 const NOT_ONE_LINE = /[\0-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
 
-/** Folds a value onto one clean line: header values must never carry CR/LF, even though validation already refused it. */
+/**
+ * Folds a value onto one clean line: header values must never carry CR/LF, even though validation already refused it.
+ */
 export function oneLine(value: string, max = 200): string {
   const flat = value.replace(NOT_ONE_LINE, ' ').replace(/\s+/g, ' ').trim();
   const chars = [...flat];

@@ -27,7 +27,8 @@ export const NOTIFICATION_STRINGS: Record<Locale, NotificationStrings> = {
     subjectPrefix: 'Neue Anfrage',
     heading: 'Neue Anfrage über „Beraten lassen“',
     intro:
-      'Eine neue Anfrage ist eingegangen. Antworten Sie einfach auf diese E-Mail, um die anfragende Person zu erreichen.',
+      'Eine neue Anfrage ist eingegangen. Antworten Sie einfach auf diese E-Mail, um die anfragende Person ' +
+      'zu erreichen.',
     fields: { name: 'Name', email: 'E-Mail', company: 'Firma', phone: 'Telefon', topic: 'Thema', message: 'Nachricht' },
     attribution: 'Herkunft',
     source: {

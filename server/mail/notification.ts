@@ -80,13 +80,15 @@ function htmlBody(lead: LeadsTable, s: NotificationStrings, adminUrl: string | u
     `<table role="presentation" style="border-collapse:collapse">${list
       .map(
         ([label, value]) =>
-          `<tr><th style="${cell};font-weight:600">${escapeHtml(label)}</th><td style="${cell}">${escapeHtml(value)}</td></tr>`,
+          `<tr><th style="${cell};font-weight:600">${escapeHtml(label)}</th><td ` +
+          `style="${cell}">${escapeHtml(value)}</td></tr>`,
       )
       .join('')}</table>`;
   const h2 = (text: string) => `<h2 style="font-size:16px;margin:20px 0 6px">${escapeHtml(text)}</h2>`;
   const link = adminUrl ? `<p><a href="${escapeHtml(adminUrl)}">${escapeHtml(s.adminLink)}</a></p>` : '';
   return [
-    `<!doctype html><html lang="${lead.locale === 'en' ? 'en' : 'de'}"><head><meta charset="utf-8"><title>${escapeHtml(notificationSubject(lead, s))}</title></head>`,
+    `<!doctype html><html lang="${lead.locale === 'en' ? 'en' : 'de'}"><head><meta ` +
+      `charset="utf-8"><title>${escapeHtml(notificationSubject(lead, s))}</title></head>`,
     `<body style="font-family:system-ui,sans-serif;font-size:14px;line-height:1.5;color:#1a1a1a">`,
     `<h1 style="font-size:18px">${escapeHtml(s.heading)}</h1><p>${escapeHtml(s.intro)}</p>`,
     table(contact),

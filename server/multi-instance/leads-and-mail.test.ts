@@ -129,7 +129,8 @@ describe.skipIf(Boolean(skip))('three instances on one PostgreSQL', () => {
       'every job recorded as sent',
       200,
     );
-    // A claim bumps attempts and every finished send records a row: a claim without a row is one the victim died holding.
+    // A claim bumps attempts and every finished send records a row: a claim without a row is one the victim died
+    // holding.
     const orphans = (
       await sql.query<{ id: string; lead_id: string; state: string; taken_at: string }>(
         `select j.id, j.lead_id, j.state, max(a.at) filter (where a.ok = 1) as taken_at
@@ -148,7 +149,8 @@ describe.skipIf(Boolean(skip))('three instances on one PostgreSQL', () => {
     const copies = new Map<string, number>();
     for (const m of peer.mails) copies.set(m.parsed.messageId!, (copies.get(m.parsed.messageId!) ?? 0) + 1);
     const failed = await sql.query<{ lead_id: string; n: number }>(
-      'select j.lead_id, count(*)::int as n from job_attempts a join jobs j on j.id = a.job_id where a.ok = 0 group by j.lead_id',
+      'select j.lead_id, count(*)::int as n from job_attempts a join jobs j on j.id = a.job_id ' +
+        'where a.ok = 0 group by j.lead_id',
     );
     const unseenReplies = new Map(failed.rows.map((r) => [messageId(r.lead_id), r.n]));
     for (const o of orphans)
@@ -160,7 +162,9 @@ describe.skipIf(Boolean(skip))('three instances on one PostgreSQL', () => {
     expect(copies.size).toBe(TOTAL);
     const extra = peer.mails.length - TOTAL;
     console.log(
-      `cluster: ${TOTAL} leads, ${twins.length} twin posts, ${orphans.length} jobs taken over from the killed instance, ${extra} duplicate mails (all explained); posted in ${postedMs} ms, all mailed after ${mailedMs} ms`,
+      `cluster: ${TOTAL} leads, ${twins.length} twin posts, ${orphans.length} jobs taken over from the ` +
+        `killed instance, ${extra} duplicate mails (all explained); posted in ${postedMs} ms, all mailed after ` +
+        `${mailedMs} ms`,
     );
   });
 });

@@ -71,7 +71,8 @@ describe.skipIf(Boolean(skip))('migrations with several instances on one Postgre
     expect(res.status).toBe(201);
   });
 
-  it('answers 503 (health and leads) while another instance holds the migration lock, longer than the statement timeout, then 200', {
+  it('answers 503 (health and leads) while another instance holds the migration lock, longer than the statement ' +
+    'timeout, then 200', {
     timeout: 60_000,
   }, async () => {
     const testDb = await freshPostgres({ migrate: false });
@@ -95,7 +96,8 @@ describe.skipIf(Boolean(skip))('migrations with several instances on one Postgre
         database: 'migrating',
         code: 'E_DB_MIGRATING',
       });
-      // A proxy that ignores /healthz may still send a lead: it gets a clear 503 to retry, not a 500 from a missing table.
+      // A proxy that ignores /healthz may still send a lead: it gets a clear 503 to retry, not a 500 from a missing
+      // table.
       const early = await fetch(`${url}/api/leads`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'early-bird-key' },

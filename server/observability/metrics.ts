@@ -26,7 +26,9 @@ function counter(registry: Registry, name: string, help: string, labelNames: str
 function queueGauge(registry: Registry, db: Db) {
   return new Gauge({
     name: 'beraten_outbox_queue',
-    help: 'Outbox jobs waiting (pending), in flight (sending) or given up (dead), by kind; read from the database on scrape.',
+    help:
+      'Outbox jobs waiting (pending), in flight (sending) or given up (dead), by kind; read from the database ' +
+      'on scrape.',
     labelNames: ['kind', 'state'],
     registers: [registry],
     async collect() {

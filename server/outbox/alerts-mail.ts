@@ -28,8 +28,10 @@ export function buildAlert(
   });
   const more = total > dead.length ? [`… (+${total - dead.length})`] : [];
   const text = [
-    `${total} Benachrichtigung(en) an den Vertrieb konnten nicht zugestellt werden und liegen als "dead" in der Datenbank.`,
-    'Die Anfragen selbst sind gespeichert. Nach Behebung des Fehlers (SMTP-Zugang, Empfängeradresse) jede einzeln erneut senden:',
+    `${total} Benachrichtigung(en) an den Vertrieb konnten nicht zugestellt werden und liegen als "dead" in ` +
+      `der Datenbank.`,
+    'Die Anfragen selbst sind gespeichert. Nach Behebung des Fehlers (SMTP-Zugang, Empfängeradresse) jede ' +
+      'einzeln erneut senden:',
     'POST /api/admin/leads/<id>/resend. Weitere Warnungen kommen höchstens einmal pro Stunde.',
     '',
     `${total} sales notification(s) could not be delivered and are marked dead. The leads themselves are stored.`,

@@ -5,7 +5,9 @@ import { JOB_KINDS } from '../store/job-kinds.ts';
 import { insertJobs, recentJobExists } from '../store/jobs.ts';
 import type { OutboxDeps, OutcomeEvent } from './outbox-types.ts';
 
-/** At most one alert mail per hour, whatever dies meanwhile: the alert counts every dead notification when it is sent. */
+/**
+ * At most one alert mail per hour, whatever dies meanwhile: the alert counts every dead notification when it is sent.
+ */
 export const ALERT_WINDOW_MS = 60 * 60_000;
 
 /**

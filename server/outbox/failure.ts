@@ -16,7 +16,9 @@ const PERMANENT_CODES = new Set(['ECONFIG', 'EENVELOPE', 'EFILEACCESS', 'EURLACC
 /** One line of at most 500 characters, for jobs.last_error. */
 export const clip = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 500);
 
-/** Sorts an SMTP fault: a 5xx reply is permanent, a 4xx reply or a fault without a reply (network, timeout) is retried. */
+/**
+ * Sorts an SMTP fault: a 5xx reply is permanent, a 4xx reply or a fault without a reply (network, timeout) is retried.
+ */
 export function classifyMailError(err: unknown): Failure {
   if (err instanceof PermanentJobError) return { permanent: true, error: clip(err.message) };
   const e = (err ?? {}) as { responseCode?: number; response?: string; code?: string; message?: string };

@@ -5,7 +5,8 @@ const read = (name: string) => readFileSync(new URL(`../demo/${name}`, import.me
 
 // The demo page runs under the strict CSP the widget promises to work with, so every start dogfoods it.
 const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; require-trusted-types-for 'script'";
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+  "require-trusted-types-for 'script'";
 
 /** A German consulting page that embeds the widget exactly as a customer would. */
 export function demoRoutes() {

@@ -20,7 +20,10 @@ export function admin(h: Harness, path: string, init: RequestInit = {}): Promise
 }
 
 let n = 0;
-/** Stores a lead through the real store (lead, mail job and idempotency row in one transaction); the clock moves 1 s first. */
+/**
+ * Stores a lead through the real store (lead, mail job and idempotency row in one transaction); the clock moves 1 s
+ * first.
+ */
 export async function seedLead(h: Harness, lead: Partial<NewLead> & { status?: LeadStatus } = {}): Promise<string> {
   h.advance(1000);
   n++;

@@ -18,7 +18,8 @@ export interface WebhookFixture {
 
 /**
  * The outbox fixture (real app, SMTP peer, outbox) with a real webhook receiver as WEBHOOK_URLS. The injected clock
- * starts at the real time, since receivers (standardwebhooks included) refuse a webhook-timestamp more than 5 minutes off.
+ * starts at the real time, since receivers (standardwebhooks included) refuse a webhook-timestamp more than 5 minutes
+ * off.
  */
 export async function webhookFixture(
   dialect: DialectName,

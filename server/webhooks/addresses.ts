@@ -1,6 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 
-// Ranges a webhook must never reach: private networks, link-local (cloud metadata), CGNAT, unspecified, multicast, reserved.
+// Ranges a webhook must never reach: private networks, link-local (cloud metadata), CGNAT, unspecified, multicast,
+// reserved.
 const BLOCKED: [string, number, 'ipv4' | 'ipv6'][] = [
   ['0.0.0.0', 8, 'ipv4'],
   ['10.0.0.0', 8, 'ipv4'],

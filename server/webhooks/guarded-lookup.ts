@@ -3,7 +3,9 @@ import type { LookupFunction } from 'node:net';
 import { addressProblem } from './addresses.ts';
 import { WebhookError } from './webhook-error.ts';
 
-/** Resolves every address of a name, as dns.lookup(name, {all: true}) does; injectable so a test can play a hostile DNS. */
+/**
+ * Resolves every address of a name, as dns.lookup(name, {all: true}) does; injectable so a test can play a hostile DNS.
+ */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 
 export const systemResolver: Resolver = (hostname) =>

@@ -51,7 +51,8 @@ export const messageId = (jobId: string) => `msg_${jobId}`;
 
 /**
  * The Standard Webhooks headers for one attempt: id, unix seconds of this attempt, and v1 = base64 HMAC-SHA256 over
- * `${id}.${seconds}.${body}` keyed with the base64 part of the whsec_ secret (signed with node:crypto; tests verify with standardwebhooks).
+ * `${id}.${seconds}.${body}` keyed with the base64 part of the whsec_ secret (signed with node:crypto; tests verify
+ * with standardwebhooks).
  */
 export function signedHeaders(secret: string, id: string, at: Date, body: string): Record<string, string> {
   const seconds = Math.floor(at.getTime() / 1000);

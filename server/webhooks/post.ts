@@ -36,7 +36,8 @@ function failure(res: IncomingMessage, snippet: string): WebhookError {
 
 /**
  * POSTs a JSON body once. Resolves with the status on a 2xx; rejects with a WebhookError otherwise. Every request gets
- * a fresh connection whose address was checked (no pooled socket from an earlier policy), and redirects are never followed.
+ * a fresh connection whose address was checked (no pooled socket from an earlier policy), and redirects are never
+ * followed.
  */
 export function postJson(url: URL, body: string, headers: Record<string, string>, opts: PostOptions): Promise<number> {
   const refused = refuse(url, opts.allowLoopback);

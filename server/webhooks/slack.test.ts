@@ -20,7 +20,8 @@ describeEachDb('slack: targets', (dialect) => {
     const sent = JSON.parse(got.body) as Record<string, unknown>;
     expect(Object.keys(sent)).toEqual(['text']);
     expect(sent.text).toBe(
-      `Neue Anfrage: *KI-Strategie* von &lt;!channel&gt; &amp; Co – Jürgen Größe\n<https://leads.beratung.example/api/admin/leads/${id}|Anfrage im Admin-API öffnen>`,
+      `Neue Anfrage: *KI-Strategie* von &lt;!channel&gt; &amp; Co – Jürgen ` +
+        `Größe\n<https://leads.beratung.example/api/admin/leads/${id}|Anfrage im Admin-API öffnen>`,
     );
     for (const secret of ['Rechnungen', 'Januar', LEAD.email, '5550000']) expect(got.body).not.toContain(secret);
   });

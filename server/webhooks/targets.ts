@@ -52,7 +52,10 @@ export function targetProblem(raw: string, production: boolean): string | undefi
   const { url } = target;
   const host = url.hostname.toLowerCase().replace(/\.$/, '');
   if (url.protocol === 'http:' && !httpAllowed(url, production)) {
-    return `${url.origin} must use https: (plain http: is allowed only to 127.0.0.1, ::1 or localhost when NODE_ENV is not production)`;
+    return (
+      `${url.origin} must use https: (plain http: is allowed only to 127.0.0.1, ::1 or localhost when NODE_ENV ` +
+      `is not production)`
+    );
   }
   const ip = literalIp(host);
   if (ip) return addressProblem(ip, !production);

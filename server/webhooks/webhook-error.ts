@@ -22,7 +22,9 @@ export class WebhookError extends Error {
   }
 }
 
-/** 410 Gone, a refused address and a missing secret are permanent; every other fault is retried with the outbox backoff. */
+/**
+ * 410 Gone, a refused address and a missing secret are permanent; every other fault is retried with the outbox backoff.
+ */
 export function classifyWebhookError(err: unknown): Failure {
   if (err instanceof WebhookError) return { permanent: err.permanent, error: clip(`${err.code}: ${err.message}`) };
   if (err instanceof PermanentJobError) return { permanent: true, error: clip(err.message) };

@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import type { MailTransport } from '../mail/mail-transport.ts';
 import type { JobRow } from '../store/jobs.ts';
-import type { Failure } from './failure.ts';
+import { type Failure, PermanentJobError } from './failure.ts';
 
 export interface JobContext {
   job: JobRow;
@@ -30,4 +30,12 @@ export type HandlerMap = Record<string, JobHandler>;
 
 export function handlerMap(handlers: JobHandler[]): HandlerMap {
   return Object.fromEntries(handlers.map((h) => [h.kind, h]));
+}
+
+/** The job's lead, read when the job runs; a job whose lead is gone (erased) fails for good. */
+export async function leadOfJob({ job, db }: Pick<JobContext, 'job' | 'db'>) {
+  if (!job.lead_id) throw new PermanentJobError('job has no lead_id');
+  const lead = await db.kysely.selectFrom('leads').selectAll().where('id', '=', job.lead_id).executeTakeFirst();
+  if (!lead) throw new PermanentJobError(`lead ${job.lead_id} no longer exists (erased?)`);
+  return lead;
 }

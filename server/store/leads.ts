@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { LeadStatus } from '../../shared/api-types.ts';
-import type { Locale, SourceKey } from '../../shared/lead-spec.ts';
+import type { LeadInput, LeadStatus } from '../../shared/api-types.ts';
+import type { Locale } from '../../shared/lead-spec.ts';
 import { type Clock, iso } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
 import type { Database, LeadsTable } from '../db/schema.ts';
@@ -20,20 +20,11 @@ export function parseSource(text: string | null): Record<string, string> | null 
   }
 }
 
-export interface NewLead {
-  name: string;
-  email: string;
-  company?: string;
-  phone?: string;
-  topic?: string;
-  message: string;
+/** A validated lead as the intake stores it: the form's fields without its spam signals, in a known language. */
+export type NewLead = Omit<LeadInput, 'website' | 'challenge' | 'pow' | 'locale'> & {
   locale: Locale;
-  consent?: boolean;
-  consentVersion?: string;
-  marketing?: boolean;
-  source?: Partial<Record<SourceKey, string>>;
   status?: LeadStatus;
-}
+};
 
 export interface Idempotency {
   key: string;

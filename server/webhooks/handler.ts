@@ -1,5 +1,5 @@
 import { PermanentJobError } from '../outbox/failure.ts';
-import type { JobContext, JobHandler } from '../outbox/handlers.ts';
+import { type JobContext, type JobHandler, leadOfJob } from '../outbox/handlers.ts';
 import { type Resolver, systemResolver } from './guarded-lookup.ts';
 import {
   EVENTS,
@@ -15,10 +15,10 @@ import { slackMessage } from './slack.ts';
 import { parseTarget, type WebhookTarget } from './targets.ts';
 import { classifyWebhookError, WebhookError } from './webhook-error.ts';
 
-async function deliver({ job, db, config, clock }: JobContext, event: WebhookEvent, resolver: Resolver): Promise<void> {
+async function deliver(ctx: JobContext, event: WebhookEvent, resolver: Resolver): Promise<void> {
+  const { job, config, clock } = ctx;
   if (!job.lead_id || !job.target) throw new PermanentJobError('webhook job without lead_id or target');
-  const lead = await db.kysely.selectFrom('leads').selectAll().where('id', '=', job.lead_id).executeTakeFirst();
-  if (!lead) throw new PermanentJobError(`lead ${job.lead_id} no longer exists (erased?)`);
+  const lead = await leadOfJob(ctx);
   let target: WebhookTarget;
   try {
     target = parseTarget(job.target);

@@ -34,114 +34,120 @@ export interface SmtpPeer {
   close(): Promise<void>;
 }
 
-/** A real SMTP server on 127.0.0.1 for tests, with fault injection. */
-export async function startSmtpPeer(): Promise<SmtpPeer> {
-  const mails: ReceivedMail[] = [];
-  const faults: Fault[] = [];
-  const sockets = new Set<Socket>();
-  const waiters: (() => void)[] = [];
-  let port = 0;
-  let server: SMTPServer | undefined;
+function envelopeOf(session: SMTPServerSession): ReceivedMail['envelope'] {
+  const env = session.envelope;
+  return { from: env.mailFrom ? env.mailFrom.address : '', to: env.rcptTo.map((r) => r.address) };
+}
 
-  const keep = (raw: Buffer, parsed: ParsedMail, session: SMTPServerSession) => {
-    const env = session.envelope;
-    mails.push({
-      raw,
-      parsed,
-      envelope: { from: env.mailFrom ? env.mailFrom.address : '', to: env.rcptTo.map((r) => r.address) },
-    });
-    for (const w of waiters.splice(0)) w();
-  };
+class Peer implements SmtpPeer {
+  port = 0;
+  readonly mails: ReceivedMail[] = [];
+  private readonly faults: Fault[] = [];
+  private readonly sockets = new Set<Socket>();
+  private readonly waiters: (() => void)[] = [];
+  private server: SMTPServer | undefined;
 
-  const onData = (stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null) => void) => {
+  get url() {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  private keep(raw: Buffer, parsed: ParsedMail, session: SMTPServerSession) {
+    this.mails.push({ raw, parsed, envelope: envelopeOf(session) });
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  private async accept(raw: Buffer, session: SMTPServerSession, fault: Fault | undefined, done: () => void) {
+    const parsed = await simpleParser(raw);
+    if (fault?.kind === 'hold') {
+      fault.arrived();
+      await fault.released;
+    }
+    this.keep(raw, parsed, session);
+    if (fault?.kind !== 'drop') return done();
+    for (const s of this.sockets) if (s.remotePort === session.remotePort) s.destroy();
+  }
+
+  private onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null) => void) {
     const chunks: Buffer[] = [];
     stream.on('data', (c: Buffer) => chunks.push(c));
     stream.on('end', () => {
       const raw = Buffer.concat(chunks);
-      const fault = faults.shift();
-      if (fault?.kind === 'reply') {
-        return callback(Object.assign(new Error(fault.text), { responseCode: fault.code }));
-      }
-      void simpleParser(raw).then(async (parsed) => {
-        if (fault?.kind === 'hold') {
-          fault.arrived();
-          await fault.released;
-        }
-        keep(raw, parsed, session);
-        if (fault?.kind === 'drop') {
-          for (const s of sockets) if (s.remotePort === session.remotePort) s.destroy();
-          return;
-        }
-        callback();
-      }, callback);
+      const fault = this.faults.shift();
+      if (fault?.kind === 'reply') return callback(Object.assign(new Error(fault.text), { responseCode: fault.code }));
+      this.accept(raw, session, fault, () => callback()).catch(callback);
     });
-  };
+  }
 
-  const listen = () =>
-    new Promise<void>((resolve, reject) => {
+  up(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       const s = new SMTPServer({
         authOptional: true,
         disabledCommands: ['STARTTLS'],
         logger: false,
-        onData,
+        onData: (stream, session, callback) => this.onData(stream, session, callback),
         closeTimeout: 100,
       });
       s.server.on('connection', (socket: Socket) => {
-        sockets.add(socket);
-        socket.on('close', () => sockets.delete(socket));
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
       });
       s.on('error', () => {});
       s.server.once('error', reject);
-      s.listen(port, '127.0.0.1', () => {
+      s.listen(this.port, '127.0.0.1', () => {
         const address = s.server.address();
-        port = typeof address === 'object' && address ? address.port : port;
-        server = s;
+        this.port = typeof address === 'object' && address ? address.port : this.port;
+        this.server = s;
         resolve();
       });
     });
+  }
 
-  const down = async () => {
-    const s = server;
-    server = undefined;
+  async down(): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
     if (!s) return;
-    for (const socket of sockets) socket.destroy();
+    for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => s.close(() => resolve()));
-  };
+  }
 
-  await listen();
-  const peer: SmtpPeer = {
-    port,
-    url: `smtp://127.0.0.1:${port}`,
-    mails,
-    failNext(code, count = 1, text = `injected fault ${code}`) {
-      for (let i = 0; i < count; i++) faults.push({ kind: 'reply', code, text });
-    },
-    dropNext(count = 1) {
-      for (let i = 0; i < count; i++) faults.push({ kind: 'drop' });
-    },
-    holdNext() {
-      let arrived!: () => void;
-      let release!: () => void;
-      const arrivedP = new Promise<void>((r) => (arrived = r));
-      const released = new Promise<void>((r) => (release = r));
-      faults.push({ kind: 'hold', arrived, released });
-      return { arrived: arrivedP, release };
-    },
-    down,
-    up: listen,
-    waitFor(n, timeoutMs = 5000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`expected ${n} mails, got ${mails.length}`)), timeoutMs);
-        const check = () => {
-          if (mails.length >= n) {
-            clearTimeout(timer);
-            resolve(mails);
-          } else waiters.push(check);
-        };
-        check();
-      });
-    },
-    close: down,
-  };
+  close(): Promise<void> {
+    return this.down();
+  }
+
+  failNext(code: number, count = 1, text = `injected fault ${code}`) {
+    for (let i = 0; i < count; i++) this.faults.push({ kind: 'reply', code, text });
+  }
+
+  dropNext(count = 1) {
+    for (let i = 0; i < count; i++) this.faults.push({ kind: 'drop' });
+  }
+
+  holdNext() {
+    let arrived!: () => void;
+    let release!: () => void;
+    const arrivedP = new Promise<void>((r) => (arrived = r));
+    const released = new Promise<void>((r) => (release = r));
+    this.faults.push({ kind: 'hold', arrived, released });
+    return { arrived: arrivedP, release };
+  }
+
+  waitFor(n: number, timeoutMs = 5000): Promise<ReceivedMail[]> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`expected ${n} mails, got ${this.mails.length}`)), timeoutMs);
+      const check = () => {
+        if (this.mails.length >= n) {
+          clearTimeout(timer);
+          resolve(this.mails);
+        } else this.waiters.push(check);
+      };
+      check();
+    });
+  }
+}
+
+/** A real SMTP server on 127.0.0.1 for tests, with fault injection. */
+export async function startSmtpPeer(): Promise<SmtpPeer> {
+  const peer = new Peer();
+  await peer.up();
   return peer;
 }

@@ -6,6 +6,7 @@ import { type ServerProcess, startServerProcess } from '../server/testing/server
 import { type LoadResult, postLoad } from './load.ts';
 import { bareMailLoop, outboxDrain } from './mail-drain.ts';
 import { scaleOut } from './scale-out.ts';
+import { startUp } from './start-up.ts';
 import { widgetFigures } from './widget.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -74,7 +75,13 @@ async function mail() {
   console.log(`ratio:                       ${pct(ours, base)} of the bare loop (goal >= 80 %)`);
 }
 
-const sections: Record<string, () => Promise<void>> = { ingest, mail, widget: () => widgetFigures(), scaleOut };
+const sections: Record<string, () => Promise<void>> = {
+  ingest,
+  mail,
+  widget: () => widgetFigures(),
+  scaleOut,
+  startUp,
+};
 
 console.log(`Beraten lassen bench, ${new Date().toISOString()}, node ${process.version}, ${SECONDS} s per measurement`);
 for (const [name, run] of Object.entries(sections)) if (want(name)) await run();

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { startRetention } from './admin/retention.ts';
 import { ensureAdminTokenFile } from './admin/token-file.ts';
@@ -13,6 +12,7 @@ import { mailTimeouts } from './mail/timeouts.ts';
 import { createMailTransport } from './mail/transport.ts';
 import { createMetrics } from './observability/metrics.ts';
 import type { OutcomeEvent } from './outbox/outbox-types.ts';
+import { WIDGET_FILE } from './paths.ts';
 import { startBanner } from './start-banner.ts';
 import { startOutbox } from './start-outbox.ts';
 
@@ -74,14 +74,13 @@ async function main() {
   const metrics = createMetrics(db, { processMetrics: true });
   const onOutcome = (e: OutcomeEvent) => metrics.jobOutcome(e.job.kind, e.outcome);
   const outbox = startOutbox({ config, db, clock: systemClock, logger, transport, onOutcome });
-  const widgetFile = fileURLToPath(new URL('../dist/widget.js', import.meta.url));
   const wakeOutbox = () => outbox.wake();
   const app = createApp({
     config,
     db,
     clock: systemClock,
     logger,
-    widgetFile,
+    widgetFile: WIDGET_FILE,
     wakeOutbox,
     isReady: () => ready,
     metrics,

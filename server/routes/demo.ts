@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Hono } from 'hono';
+import { DEMO_DIR } from '../paths.ts';
 
-const read = (name: string) => readFileSync(new URL(`../demo/${name}`, import.meta.url), 'utf8');
+const read = (name: string) => readFileSync(join(DEMO_DIR, name), 'utf8');
 
 // The demo page runs under the strict CSP the widget promises to work with, so every start dogfoods it.
 const CSP =

@@ -11,13 +11,15 @@ export interface ServerProcess {
   exited: Promise<number | string>;
 }
 
-/** Starts `node --import tsx server/main.ts` as one PID, so a test can SIGKILL or SIGTERM the real server. */
+/** Starts `node --import tsx server/main.ts` (or a built .js with plain node) as one PID, so a test can SIGKILL or SIGTERM the real server. */
 export async function startServerProcess(
   env: Record<string, string>,
   timeoutMs = 30_000,
   script = 'server/main.ts',
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  // A built .js file runs with plain node, as `npm start` runs it; TypeScript goes through tsx.
+  const args = script.endsWith('.js') ? [script] : ['--import', 'tsx', script];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,7 @@ import { openApiDocument } from './admin/openapi.ts';
 import { adminRoutes } from './admin/routes.ts';
 import type { AppDeps } from './deps.ts';
 import { ERROR_CODES, errorHandler } from './errors.ts';
+import { adminAuthLimiter } from './limits/admin-auth.ts';
 import { apiSecureHeaders, jsonCharset } from './middleware/api-headers.ts';
 import { originGuard, varyOrigin } from './middleware/origin.ts';
 import { createMetrics } from './observability/metrics.ts';
@@ -26,10 +27,12 @@ export function createApp(appDeps: AppDeps) {
   app.use('/api/*', ...originGuard(deps.config.allowedOrigins));
 
   app.route('/api/leads', leadRoutes(deps));
-  app.route('/api/admin', adminRoutes(deps));
+  // One failed-token budget per client for every route that takes a token.
+  const tokenFailures = adminAuthLimiter(deps);
+  app.route('/api/admin', adminRoutes(deps, tokenFailures));
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(deps.config.selfOrigin)));
   app.route('/healthz', healthRoutes(deps));
-  app.route('/metrics', metricsRoutes(deps.config, deps.metrics));
+  app.route('/metrics', metricsRoutes(deps.config, deps.metrics, tokenFailures));
   app.route('/widget.js', widgetRoutes(deps.widgetFile));
   app.route('/', demoRoutes());
 

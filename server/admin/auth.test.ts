@@ -28,13 +28,25 @@ describe('admin auth', () => {
   });
 
   it.each([
-    ['a wrong token', `Bearer ${TOKEN.slice(0, -1)}x`],
-    ['a longer token', `Bearer ${TOKEN}x`],
-    ['the token under another scheme', `Basic ${TOKEN}`],
-  ])('answers %s with 401 or 400, never 500', async (_, header) => {
+    ['a wrong token', `Bearer ${TOKEN.slice(0, -1)}x`, 'error="invalid_token"'],
+    ['a longer token', `Bearer ${TOKEN}x`, 'error="invalid_token"'],
+    ['a malformed bearer header', `Bearer ${TOKEN} extra`, 'error="invalid_token"'],
+    ['a bearer token with a character no token has', 'Bearer abc"def', 'error="invalid_token"'],
+    ['the scheme alone', 'Bearer', 'error="invalid_token"'],
+    ['the token under another scheme', `Basic ${TOKEN}`, undefined],
+    ['a bare token without scheme', TOKEN, undefined],
+  ])('answers %s with 401 and a Bearer challenge, as the README says', async (_, header, error) => {
     const res = await admin(h, '/leads', { headers: { Authorization: header } });
-    expect([400, 401]).toContain(res.status);
-    expect(res.headers.get('WWW-Authenticate')).toMatch(/^Bearer /);
+    expect(res.status).toBe(401);
+    const challenge = res.headers.get('WWW-Authenticate');
+    expect(challenge).toMatch(/^Bearer realm="admin"/);
+    if (error) expect(challenge).toContain(error);
+    else expect(challenge).toBe('Bearer realm="admin"');
+    expect(await res.json()).toMatchObject({ error: 'unauthorized', message: expect.stringContaining('Bearer') });
+  });
+
+  it('takes the scheme name in any case', async () => {
+    expect((await admin(h, '/stats', { headers: { Authorization: `bearer ${TOKEN}` } })).status).toBe(200);
   });
 
   it('answers a wrong token with 401 invalid_token', async () => {
@@ -47,18 +59,38 @@ describe('admin auth', () => {
     expect((await h.app.request('/api/admin/nothing-here')).status).toBe(401);
   });
 
-  it.each(['token', 'access_token', 'foo'])('refuses the token in the query string as ?%s=', async (param) => {
-    const res = await admin(h, `/leads?${param}=${TOKEN}`);
-    expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({
-      error: 'token_in_url',
-      message: expect.stringContaining('never in the URL'),
-    });
-  });
+  it.each(['token', 'access_token', 'Authorization', 'api_key'])(
+    'refuses a credential parameter ?%s= with 400, whatever its value',
+    async (param) => {
+      for (const value of [TOKEN, 'something-else-entirely-0123456789']) {
+        const res = await admin(h, `/leads?${param}=${value}`);
+        expect(res.status).toBe(400);
+        expect(await res.json()).toMatchObject({
+          error: 'token_in_url',
+          message: expect.stringContaining('never in the URL'),
+        });
+      }
+    },
+  );
 
-  it('refuses ?token= even without a header', async () => {
+  it('refuses ?access_token= even without a header', async () => {
     const res = await h.app.request(`/api/admin/leads?access_token=${TOKEN}`);
     expect(res.status).toBe(400);
+  });
+
+  it('answers a query value equal to the token exactly like any other value, so the URL is no oracle', async () => {
+    const other = 'x'.repeat(TOKEN.length);
+    for (const init of [{ headers: { Authorization: 'Bearer wrong-token-but-long-enough-0000000' } }, {}]) {
+      const [right, wrong] = await Promise.all(
+        [TOKEN, other].map((v) => h.app.request(`/api/admin/stats?foo=${v}`, init)),
+      );
+      expect(right.status).toBe(401);
+      expect(wrong.status).toBe(401);
+      expect(right.headers.get('WWW-Authenticate')).toBe(wrong.headers.get('WWW-Authenticate'));
+      expect(await right.text()).toBe(await wrong.text());
+    }
+    const withToken = await Promise.all([TOKEN, other].map((v) => admin(h, `/stats?foo=${v}`)));
+    expect(withToken.map((r) => r.status)).toEqual([200, 200]);
   });
 });
 
@@ -120,5 +152,14 @@ describe('admin auth limiter', () => {
     expect(Number(blocked.headers.get('Retry-After'))).toBeGreaterThan(0);
     // Even the right token waits: otherwise the limiter would tell a guesser when it guessed right.
     expect((await admin(h, '/stats')).status).toBe(429);
+  });
+
+  it('counts malformed headers and tokens in the URL as failed sign-ins too', async () => {
+    const from = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } });
+    const ask = (path: string, headers: Record<string, string>) =>
+      h.app.request(`/api/admin${path}`, { headers }, from('203.0.113.77'));
+    expect((await ask('/stats', { Authorization: 'Basic abc' })).status).toBe(401);
+    expect((await ask(`/stats?token=${TOKEN}`, { Authorization: `Bearer ${TOKEN}` })).status).toBe(400);
+    expect((await ask('/stats', { Authorization: `Bearer ${TOKEN}` })).status).toBe(429);
   });
 });

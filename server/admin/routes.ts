@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { AppDeps } from '../deps.ts';
 import { adminAuthLimiter } from '../limits/admin-auth.ts';
 import { adminGuard } from './auth.ts';
@@ -11,10 +11,10 @@ import { statsRoutes } from './stats.ts';
 import { subjectRoutes } from './subjects.ts';
 
 /** The sales team's JSON API under /api/admin; every route sits behind the bearer token. */
-export function adminRoutes(deps: AppDeps) {
+export function adminRoutes(deps: AppDeps, tokenFailures: MiddlewareHandler = adminAuthLimiter(deps)) {
   const app = new Hono();
-  // The limiter runs first so a client that keeps guessing the token gets 429 before bearer-auth sees it.
-  app.use('*', adminAuthLimiter(deps), ...adminGuard(deps.config.ADMIN_TOKEN));
+  // The limiter runs first so a client that keeps guessing the token gets 429 before the bearer guard sees it.
+  app.use('*', tokenFailures, ...adminGuard(deps.config.ADMIN_TOKEN, deps.logger));
   // Export first: /leads/export must not be taken for a lead id.
   app.route('/', exportRoutes(deps));
   app.route('/', leadsReadRoutes(deps));

@@ -1,14 +1,19 @@
-import { Hono } from 'hono';
-import { bearerAuth } from 'hono/bearer-auth';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bearerGuard } from '../admin/auth.ts';
 import type { Config } from '../config.ts';
 import { fail } from '../errors.ts';
 import type { Metrics } from './metrics.ts';
 
 /**
- * GET /metrics in Prometheus text format, behind METRICS_TOKEN or ADMIN_TOKEN (bearer, compared in constant time by
- * hono's bearer-auth); 404 when neither is set, so an open server does not advertise its counters.
+ * GET /metrics in Prometheus text format, behind METRICS_TOKEN or ADMIN_TOKEN with the admin API's bearer guard and
+ * its failed-token budget (tokenFailures, shared with /api/admin); 404 when neither is set, so an open server does
+ * not advertise its counters.
  */
-export function metricsRoutes(config: Pick<Config, 'METRICS_TOKEN' | 'ADMIN_TOKEN'>, metrics: Metrics) {
+export function metricsRoutes(
+  config: Pick<Config, 'METRICS_TOKEN' | 'ADMIN_TOKEN'>,
+  metrics: Metrics,
+  tokenFailures: MiddlewareHandler,
+) {
   const app = new Hono();
   const tokens = [config.METRICS_TOKEN, config.ADMIN_TOKEN].filter((t): t is string => Boolean(t));
   if (!tokens.length) {
@@ -17,7 +22,9 @@ export function metricsRoutes(config: Pick<Config, 'METRICS_TOKEN' | 'ADMIN_TOKE
     });
     return app;
   }
-  app.get('/', bearerAuth({ token: tokens, realm: 'metrics' }), async (c) => {
+  const setting = config.METRICS_TOKEN ? 'METRICS_TOKEN' : 'ADMIN_TOKEN';
+  app.use('*', tokenFailures, ...bearerGuard({ tokens, realm: 'metrics', setting }));
+  app.get('/', async (c) => {
     c.header('Cache-Control', 'no-store');
     c.header('Content-Type', metrics.registry.contentType);
     return c.body(await metrics.registry.metrics());

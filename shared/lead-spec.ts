@@ -73,13 +73,13 @@ export const MESSAGES: Record<Locale, Record<IssueCode, string>> = {
 
 // C0/C1 controls and DEL (tab and newlines only in multi-line text), bidi overrides/isolates; U+2028/9 break lines in
 // mail clients.
-const CONTROL_LINE = /[\0-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-const CONTROL_TEXT = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+export const CONTROL_LINE = /[\0-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+export const CONTROL_TEXT = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 // One plain address: dot-atom local part of at most 64 (no quotes, comments or lists), a dotted domain (IDN or punycode
 // TLD).
 const EMAIL =
   /^(?=[^@]{1,64}@)[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)*@([\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+(\p{L}{2,63}|xn--[a-z0-9-]{1,59})$/u;
-const PHONE = /^[\d +\-/()]*\d[\d +\-/()]*$/;
+export const PHONE = /^[\d +\-/()]*\d[\d +\-/()]*$/;
 
 /** Counts code points, so an emoji is one character, as a visitor would count it. */
 export function codePoints(value: string): number {

@@ -36,10 +36,19 @@ export const LeadPatchSchema = z
     note: shortText(5000).optional(),
     assignee: shortText(120).optional(),
   })
-  .refine((p) => Object.keys(p).length > 0, { message: 'Send at least one of status, note, assignee.' });
+  .refine((p) => Object.keys(p).length > 0, { message: 'Send at least one of status, note, assignee.' })
+  .meta({ minProperties: 1 });
 export type LeadPatch = z.infer<typeof LeadPatchSchema>;
 
-export const SubjectQuerySchema = z.strictObject({ email: z.string().trim().min(3).max(LEAD_FIELDS.email.max) });
+export const SubjectQuerySchema = z.strictObject({
+  email: z
+    .string()
+    .trim()
+    .min(3)
+    .max(LEAD_FIELDS.email.max)
+    // The length counts after trimming; the pattern says so to a client that reads only the document.
+    .meta({ pattern: '^\\s*\\S[\\s\\S]+\\S\\s*$', description: 'The address, in any case; trimmed.' }),
+});
 
 export const MailSummarySchema = z.object({
   state: z.enum(JOB_STATES),

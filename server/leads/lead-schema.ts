@@ -18,6 +18,7 @@ import {
   SOURCE_KEYS,
   type SourceKey,
 } from '../../shared/lead-spec.ts';
+import { consentVersionKeywords, fieldKeywords, sourceKeywords } from './lead-json-schema.ts';
 
 // Surrounding white space is not part of a value; the spec's check runs on what will be stored.
 const specField = (field: LeadField) =>
@@ -27,7 +28,8 @@ const specField = (field: LeadField) =>
     .superRefine((value, ctx) => {
       const code = checkField(field, value);
       if (code) ctx.addIssue({ code: 'custom', message: code, params: { code } });
-    });
+    })
+    .meta(fieldKeywords(field));
 
 const shortLine = (max: number) =>
   z.string().superRefine((value, ctx) => {
@@ -44,10 +46,13 @@ const fieldShape = Object.fromEntries(
 ) as Record<LeadField, ReturnType<typeof specField>>;
 
 const sourceValue = (key: SourceKey) =>
-  z.string().superRefine((value, ctx) => {
-    const code = checkSource(key, value);
-    if (code) ctx.addIssue({ code: 'custom', message: code, params: { code } });
-  });
+  z
+    .string()
+    .superRefine((value, ctx) => {
+      const code = checkSource(key, value);
+      if (code) ctx.addIssue({ code: 'custom', message: code, params: { code } });
+    })
+    .meta(sourceKeywords(key));
 
 export const SourceSchema = z.strictObject(Object.fromEntries(SOURCE_KEYS.map((k) => [k, sourceValue(k).optional()])));
 
@@ -62,7 +67,7 @@ export const SpamFieldsShape = {
 export const LeadInputSchema = z.strictObject({
   ...fieldShape,
   consent: z.boolean().optional(),
-  consentVersion: shortLine(CONSENT_VERSION_MAX).optional(),
+  consentVersion: shortLine(CONSENT_VERSION_MAX).meta(consentVersionKeywords).optional(),
   marketing: z.boolean().optional(),
   locale: z.enum(LOCALES).optional(),
   source: SourceSchema.optional(),

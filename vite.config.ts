@@ -1,7 +1,26 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+// Preact can parse HTML through `dangerouslySetInnerHTML`; the widget never uses it, so that path is cut from the
+// bundle: no HTML sink ships at all, and the prop is swallowed instead of applied.
+const HTML_PATH =
+  /(\w)\?\(\w\|\|\w&&\(\1\.__html==\w\.__html\|\|\1\.__html==\w\.innerHTML\)\|\|\(\w\.innerHTML=\1\.__html\),\w\.__k=\[\]\):/;
+
+function noHtmlSink(): Plugin {
+  return {
+    name: 'no-html-sink',
+    transform(code, id) {
+      if (!/preact[\\/]dist[\\/]preact\.mjs$/.test(id)) return null;
+      if (!HTML_PATH.test(code))
+        throw new Error("Preact's dangerouslySetInnerHTML code changed: update HTML_PATH in vite.config.ts");
+      return { code: code.replace(HTML_PATH, ''), map: null };
+    },
+  };
+}
 
 // One self-contained IIFE: the host page loads a single file with no chunks, no CSS file and no eval.
 export default defineConfig({
+  plugins: [noHtmlSink()],
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: 'dist',
     emptyOutDir: false,

@@ -11,7 +11,8 @@ describe('readConfig', () => {
       api: 'https://leads.beratung.example',
       lang: 'de',
       position: 'bottom-right',
-      label: 'Beraten lassen',
+      // Empty: the launcher shows the language's own default label.
+      label: '',
       topics: [],
       theme: 'light',
       consent: false,

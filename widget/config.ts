@@ -8,6 +8,7 @@ export interface WidgetConfig {
   api: string;
   lang: Locale;
   position: Position;
+  /** '' means the language's default ("Beraten lassen", "Get advice"). */
   label: string;
   topics: string[];
   color: string | undefined;
@@ -47,7 +48,7 @@ export function readConfig(
     api: new URL(httpUrl(get('api'), page) ?? httpUrl(scriptSrc, page) ?? page).origin,
     lang: pick(lang, ['de', 'en'], 'de'),
     position: pick(get('position'), ['bottom-right', 'bottom-left', 'none'], 'bottom-right'),
-    label: get('label')?.trim() || 'Beraten lassen',
+    label: get('label')?.trim() || '',
     topics: (get('topics') ?? '')
       .split(',')
       .map((s) => s.trim())

@@ -10,7 +10,10 @@ export type Emit = (event: string, detail: Record<string, unknown>) => void;
 
 const blank = (): Values => ({ name: '', email: '', company: '', phone: '', topic: '', message: '', website: '' });
 
-/** One visitor inquiry: what was typed, its errors, and its one Idempotency-Key, kept across close, re-mount and retry. */
+/**
+ * The store of one form: what was typed, its errors, and its one Idempotency-Key, kept across close, re-mount and
+ * retry. Its view subscribes with listen(); every change calls draw(), optionally naming what to focus afterwards.
+ */
 export class Inquiry {
   values = blank();
   consent = false;
@@ -22,12 +25,20 @@ export class Inquiry {
   private sent = '';
   private proof?: Promise<SpamProof>;
   private source?: ReturnType<typeof attribution>;
+  private listeners: ((focus?: string) => void)[] = [];
 
   constructor(
     readonly cfg: WidgetConfig,
-    readonly draw: (focus?: string) => void,
     readonly emit: Emit,
   ) {}
+
+  listen(fn: (focus?: string) => void) {
+    this.listeners.push(fn);
+  }
+
+  draw(focus?: string) {
+    for (const fn of this.listeners) fn(focus);
+  }
 
   /** First interaction: fetch the spam challenge in the background, never before. */
   prime = () => (this.proof ??= fetchProof(this.cfg.api));

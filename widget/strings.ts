@@ -3,6 +3,7 @@ import type { Locale } from '../shared/lead-spec.ts';
 /** Visible texts; German first. Field error texts come from shared/lead-spec.ts. */
 export const TEXT = {
   de: {
+    label: 'Beraten lassen',
     name: 'Name',
     email: 'E-Mail',
     company: 'Unternehmen',
@@ -26,6 +27,7 @@ export const TEXT = {
     thanksText: 'Ihre Anfrage ist bei uns angekommen. Wir melden uns in Kürze bei Ihnen.',
   },
   en: {
+    label: 'Get advice',
     name: 'Name',
     email: 'Email',
     company: 'Company',

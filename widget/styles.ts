@@ -1,4 +1,4 @@
-// Hand-minified: the whole widget has an 8 KB brotli budget. Pixel sizes only, so a host's root font-size cannot shrink it.
+// Hand-minified: the whole widget has a 10 KB brotli budget. Pixel sizes only, so a host's root font-size cannot shrink it.
 // Theming hooks (documented in widget/README.md): --bl-accent, --bl-accent-text, --bl-bg, --bl-fg, --bl-border, --bl-error, --bl-radius, --bl-font.
 export const CSS = `:host{all:initial}
 .r{--A:var(--bl-accent,#0b5cad);--T:var(--bl-accent-text,#fff);--B:var(--bl-bg,#fff);--F:var(--bl-fg,#1d2430);--M:var(--bl-border,#4a5462);--E:var(--bl-error,#b3261e);--R:var(--bl-radius,12px);font:16px/1.5 var(--bl-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);color:var(--F);text-align:left}
@@ -33,30 +33,3 @@ a{color:var(--A);display:inline-flex;align-items:center;min-height:44px;text-dec
 @keyframes bl{from{opacity:0;transform:translateY(12px)}}
 @media(prefers-reduced-motion:reduce){.g{animation:none}}
 @media(max-width:479.98px){.g{width:100%;height:100%;max-height:100%;border-radius:0}}`;
-
-let shared: CSSStyleSheet | undefined;
-
-/** Constructable stylesheets pass a strict style-src; a <style> element is only the fallback for old browsers. */
-export function adoptStyles(root: ShadowRoot): void {
-  if ('adoptedStyleSheets' in root && 'replaceSync' in CSSStyleSheet.prototype) {
-    if (!shared) (shared = new CSSStyleSheet()).replaceSync(CSS);
-    root.adoptedStyleSheets = [shared];
-  } else {
-    const style = document.createElement('style');
-    style.textContent = CSS;
-    root.append(style);
-  }
-}
-
-/** A shadow host immune to host-page CSS: inline !important beats even `* { all: unset !important }`. */
-export function createHost(parent: Node, style: Record<string, string>): { host: HTMLElement; mount: HTMLElement } {
-  const host = document.createElement('beraten-lassen');
-  for (const [name, value] of Object.entries({ all: 'initial', display: 'block', ...style }))
-    host.style.setProperty(name, value, 'important');
-  const root = host.attachShadow({ mode: 'open' });
-  adoptStyles(root);
-  const mount = document.createElement('div');
-  root.append(mount);
-  parent.appendChild(host);
-  return { host, mount };
-}

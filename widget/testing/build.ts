@@ -19,7 +19,7 @@ export async function buildWidget(outDir: string): Promise<string> {
 function newestSource(): number {
   const dir = join(ROOT, 'widget');
   const files = readdirSync(dir)
-    .filter((f) => /\.ts$/.test(f) && !f.endsWith('.test.ts'))
+    .filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.test.ts'))
     .map((f) => join(dir, f));
   return Math.max(
     ...[...files, join(ROOT, 'shared/lead-spec.ts'), join(ROOT, 'vite.config.ts')].map((f) => statSync(f).mtimeMs),

@@ -20,7 +20,8 @@ function noHtmlSink(): Plugin {
 // One self-contained IIFE: the host page loads a single file with no chunks, no CSS file and no eval.
 export default defineConfig({
   plugins: [noHtmlSink()],
-  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // development: false, or a test run (NODE_ENV=test) would build jsxDEV calls carrying source file paths.
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact', development: false } },
   build: {
     outDir: 'dist',
     emptyOutDir: false,

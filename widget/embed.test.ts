@@ -75,7 +75,8 @@ describe.skipIf(missing)('embedding the widget', () => {
   });
 
   it('speaks English when the page or data-lang says so, and stores the lead as English', async () => {
-    const { page } = await visit('/en', hostHtml(stack.api, { lang: 'en-GB', attrs: 'data-label="Get advice"' }));
+    // No data-label: the launcher and the dialog title take the language's own default.
+    const { page } = await visit('/en', hostHtml(stack.api, { lang: 'en-GB' }));
     await page.getByRole('button', { name: 'Get advice' }).click();
     const dialog = page.getByRole('dialog', { name: 'Get advice' });
     await dialog.getByRole('button', { name: 'Send inquiry' }).click();
@@ -96,6 +97,14 @@ describe.skipIf(missing)('embedding the widget', () => {
     await german.page.getByRole('button', { name: 'Beraten lassen' }).click();
     await german.page.getByRole('dialog').getByRole('button', { name: 'Anfrage senden' }).waitFor();
     await german.page.close();
+
+    const labelled = await visit('/label', hostHtml(stack.api, { attrs: 'data-lang="en" data-label="Talk to us"' }));
+    await labelled.page.getByRole('button', { name: 'Talk to us' }).click();
+    await labelled.page
+      .getByRole('dialog', { name: 'Talk to us' })
+      .getByRole('button', { name: 'Send inquiry' })
+      .waitFor();
+    await labelled.page.close();
   });
 
   it('mounts once even when the script is included twice', async () => {

@@ -7,7 +7,7 @@ let sheet: CSSStyleSheet | undefined;
 export function createHost(parent: Node): { host: HTMLElement; root: ShadowRoot } {
   const host = document.createElement('beraten-lassen');
   const root = host.attachShadow({ mode: 'open' });
-  // A constructable stylesheet passes a strict style-src, where a <style> element would be blocked.
+  // A constructable stylesheet passes a strict style-src, where a style element would be blocked.
   if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(CSS);
   root.adoptedStyleSheets = [sheet];
   place(host, { position: 'none' });

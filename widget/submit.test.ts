@@ -136,6 +136,24 @@ describe.skipIf(missing)('widget submits a lead from another origin', () => {
     await page.close();
   });
 
+  it('sends with a getRandomValues key where crypto.randomUUID is missing, and the lead is stored', async () => {
+    await browser.context.addInitScript(() => {
+      if (location.pathname === '/ohne-uuid') delete (Crypto.prototype as { randomUUID?: unknown }).randomUUID;
+    });
+    const page = await openPage('/ohne-uuid');
+    const keys: string[] = [];
+    page.on('request', (r) => void (r.method() === 'POST' && keys.push(r.headers()['idempotency-key'])));
+    expect(await page.evaluate(() => typeof crypto.randomUUID)).toBe('undefined');
+    await page.getByRole('button', { name: 'Beraten lassen' }).click();
+    await fill(page, 'Ohne UUID');
+    await page.locator('form button[type=submit]').click();
+    await page.getByText('Vielen Dank!').waitFor();
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect((await stack.leads()).filter((l) => l.name === 'Ohne UUID')).toHaveLength(1);
+    await page.close();
+  });
+
   it('sends once when the visitor double-clicks the submit button', async () => {
     const page = await openPage('/doppelt');
     let posts = 0;

@@ -22,7 +22,12 @@ function newestSource(): number {
     .filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.test.ts'))
     .map((f) => join(dir, f));
   return Math.max(
-    ...[...files, join(ROOT, 'shared/lead-spec.ts'), join(ROOT, 'vite.config.ts')].map((f) => statSync(f).mtimeMs),
+    ...[
+      ...files,
+      join(ROOT, 'shared/lead-spec.ts'),
+      join(ROOT, 'vite.config.ts'),
+      join(dir, 'build/trim-preact.ts'),
+    ].map((f) => statSync(f).mtimeMs),
   );
 }
 

@@ -42,6 +42,8 @@ export function mountPage(cfg: WidgetConfig, emit: Emit): Page {
   };
 
   let dialog: Dialog;
+  // The form in the closed dialog is drawn after the launcher's first paint, or at once when the dialog opens.
+  let formed = false;
   const main = view(document.body, (inq, host) => {
     const text = TEXT[cfg.lang];
     const label = cfg.label || text.label;
@@ -50,7 +52,7 @@ export function mountPage(cfg: WidgetConfig, emit: Emit): Page {
       <div class={theme()}>
         {cfg.position != 'none' && <Launcher label={label} onOpen={(e) => open({}, e.currentTarget)} />}
         <Dialog control={(d) => (dialog = d)} label={label} closeLabel={text.close} onClose={() => emit('close', {})}>
-          <InquiryForm inq={inq} />
+          {formed && <InquiryForm inq={inq} />}
         </Dialog>
       </div>
     );
@@ -81,6 +83,7 @@ export function mountPage(cfg: WidgetConfig, emit: Emit): Page {
   function open(opts: Prefill, from: Element | null) {
     attach();
     const inq = main.inq;
+    formed = true;
     if (inq.status == 'done') inq.reset();
     for (const key of PREFILL) if (typeof opts[key] == 'string') inq.values[key] = opts[key];
     inq.draw();
@@ -93,6 +96,14 @@ export function mountPage(cfg: WidgetConfig, emit: Emit): Page {
     for (const v of views) v.inq.draw();
   };
   dark.onchange = safe(redraw);
+  requestAnimationFrame(() =>
+    setTimeout(
+      safe(() => {
+        formed = true;
+        main.inq.draw();
+      }),
+    ),
+  );
   attach();
   new MutationObserver(safe(attach)).observe(document.documentElement, { childList: true, subtree: true });
   // One delegated listener, so openers an SPA renders later work too.

@@ -1,21 +1,15 @@
-import { render, type VNode } from 'preact';
+import type { VNode } from 'preact';
 import type { WidgetConfig } from './config.ts';
-import { Dialog } from './dialog.tsx';
-import { createHost, place } from './host.ts';
+import type { Dialog } from './dialog.tsx';
+import { place } from './host.ts';
 import { type Emit, Inquiry } from './inquiry.ts';
 import { InquiryForm } from './inquiry-form.tsx';
-import { Launcher } from './launcher.tsx';
+import { Overlay } from './overlay.tsx';
 import { safe } from './safe.ts';
-import { TEXT } from './strings.ts';
+import { createView, type View } from './view.ts';
 
 const PREFILL = ['topic', 'name', 'email', 'company', 'phone', 'message'] as const;
 export type Prefill = Partial<Record<(typeof PREFILL)[number], string>>;
-
-/** One shadow host with its own store; every change of the store re-renders it, then moves focus if asked. */
-interface View {
-  host: HTMLElement;
-  inq: Inquiry;
-}
 
 export interface Page {
   open(opts: Prefill, from: Element | null): void;
@@ -29,32 +23,28 @@ export function mountPage(cfg: WidgetConfig, emit: Emit): Page {
   const views: View[] = [];
   const dark = matchMedia('(prefers-color-scheme: dark)');
   const theme = () => (cfg.theme == 'dark' || (cfg.theme == 'auto' && dark.matches) ? 'r d' : 'r');
-  const view = (parent: Node, tree: (inq: Inquiry, host: HTMLElement) => VNode): View => {
-    const { host, root } = createHost(parent);
+  const view = (parent: Node, tree: (inq: Inquiry, host: HTMLElement) => VNode) => {
     const inq = new Inquiry(cfg, emit);
-    inq.listen((focus) => {
-      render(tree(inq, host), root);
-      if (focus) root.querySelector<HTMLElement>(focus)?.focus();
-    });
-    views.push({ host, inq });
-    inq.draw();
-    return { host, inq };
+    const v = createView(parent, inq, (host) => tree(inq, host));
+    views.push(v);
+    return v;
   };
 
   let dialog: Dialog;
   // The form in the closed dialog is drawn after the launcher's first paint, or at once when the dialog opens.
   let formed = false;
   const main = view(document.body, (inq, host) => {
-    const text = TEXT[cfg.lang];
-    const label = cfg.label || text.label;
     place(host, cfg);
     return (
-      <div class={theme()}>
-        {cfg.position != 'none' && <Launcher label={label} onOpen={(e) => open({}, e.currentTarget)} />}
-        <Dialog control={(d) => (dialog = d)} label={label} closeLabel={text.close} onClose={() => emit('close', {})}>
-          {formed && <InquiryForm inq={inq} />}
-        </Dialog>
-      </div>
+      <Overlay
+        cfg={cfg}
+        inq={inq}
+        theme={theme()}
+        formed={formed}
+        onOpen={(e) => open({}, e.currentTarget)}
+        control={(d) => (dialog = d)}
+        onClose={() => emit('close', {})}
+      />
     );
   });
   const inline = (inq: Inquiry) => (

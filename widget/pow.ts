@@ -1,11 +1,4 @@
-/** An ALTCHA v1 challenge as GET /api/leads/challenge hands it out. */
-export interface PowChallenge {
-  algorithm: string;
-  challenge: string;
-  salt: string;
-  maxnumber: number;
-  signature: string;
-}
+import type { PowChallenge } from '../shared/api-types.ts';
 
 const BATCH = 256;
 

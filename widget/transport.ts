@@ -1,3 +1,4 @@
+import type { ErrorBody, LeadCreated, ValidationIssue } from '../shared/api-types.ts';
 import { solvePow } from './pow.ts';
 
 /** What the spam protection asks to be sent back with the lead; empty when the server has none. */
@@ -35,7 +36,8 @@ export function newKey(): string {
 
 export interface LeadAnswer {
   status: number;
-  data: { id?: string; error?: string; message?: string; issues?: { path: string; code: string; message: string }[] };
+  /** Any of the server's answers, or {} when the body was not JSON. */
+  data: Partial<LeadCreated & ErrorBody & { issues: ValidationIssue[] }>;
 }
 
 /** Posts the lead; throws only when the network fails, so the caller can keep everything and offer a retry. */

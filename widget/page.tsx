@@ -23,9 +23,9 @@ export function mountPage(cfg: WidgetConfig, emit: Emit): Page {
   const views: View[] = [];
   const dark = matchMedia('(prefers-color-scheme: dark)');
   const theme = () => (cfg.theme == 'dark' || (cfg.theme == 'auto' && dark.matches) ? 'r d' : 'r');
-  const view = (parent: Node, tree: (inq: Inquiry, host: HTMLElement) => VNode) => {
+  const view = (parent: Node, tree: (inq: Inquiry) => VNode) => {
     const inq = new Inquiry(cfg, emit);
-    const v = createView(parent, inq, (host) => tree(inq, host));
+    const v = createView(parent, inq, () => tree(inq));
     views.push(v);
     return v;
   };
@@ -33,20 +33,17 @@ export function mountPage(cfg: WidgetConfig, emit: Emit): Page {
   let dialog: Dialog;
   // The form in the closed dialog is drawn after the launcher's first paint, or at once when the dialog opens.
   let formed = false;
-  const main = view(document.body, (inq, host) => {
-    place(host, cfg);
-    return (
-      <Overlay
-        cfg={cfg}
-        inq={inq}
-        theme={theme()}
-        formed={formed}
-        onOpen={(e) => open({}, e.currentTarget)}
-        control={(d) => (dialog = d)}
-        onClose={() => emit('close', {})}
-      />
-    );
-  });
+  const main = view(document.body, (inq) => (
+    <Overlay
+      cfg={cfg}
+      inq={inq}
+      theme={theme()}
+      formed={formed}
+      onOpen={(e) => open({}, e.currentTarget)}
+      control={(d) => (dialog = d)}
+      onClose={() => emit('close', {})}
+    />
+  ));
   const inline = (inq: Inquiry) => (
     <div class={`${theme()} i`}>
       <InquiryForm inq={inq} />
@@ -82,9 +79,12 @@ export function mountPage(cfg: WidgetConfig, emit: Emit): Page {
     emit('open', { topic: inq.values.topic || undefined });
   }
 
+  // The host's placement is set here, not in render: re-setting `all: initial` on every keystroke would restyle it.
   const redraw = () => {
+    place(main.host, cfg);
     for (const v of views) v.inq.draw();
   };
+  place(main.host, cfg);
   dark.onchange = safe(redraw);
   requestAnimationFrame(() =>
     setTimeout(

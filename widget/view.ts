@@ -9,10 +9,10 @@ export interface View {
 }
 
 /** Subscribes the view to its store: every change re-renders it, then moves focus if asked. */
-export function createView(parent: Node, inq: Inquiry, tree: (host: HTMLElement) => VNode): View {
+export function createView(parent: Node, inq: Inquiry, tree: () => VNode): View {
   const { host, root } = createHost(parent);
   inq.listen((focus) => {
-    render(tree(host), root);
+    render(tree(), root);
     if (focus) root.querySelector<HTMLElement>(focus)?.focus();
   });
   inq.draw();

@@ -8,14 +8,29 @@ import { launchBrowser } from '../widget/testing/browser.ts';
 import { WIDGET_FILE } from '../widget/testing/build.ts';
 
 // The baseline: the least any script can do to show the same button and open a modal dialog, in a shadow root.
-const BASELINE = `(()=>{const e=document.createElement('div'),r=e.attachShadow({mode:'open'}),d=document.createElement('dialog'),b=Object.assign(document.createElement('button'),{textContent:'Beraten lassen'});d.append('Beraten lassen');b.onclick=()=>d.showModal();r.append(b,d);document.body.append(e)})()`;
+const BASELINE =
+  `(()=>{const e=document.createElement('div'),r=e.attachShadow({mode:'open'}),` +
+  `d=document.createElement('dialog'),` +
+  `b=Object.assign(document.createElement('button'),{textContent:'Beraten lassen'});` +
+  `d.append('Beraten lassen');b.onclick=()=>d.showModal();r.append(b,d);document.body.append(e)})()`;
 
 // Records when a visible "Beraten lassen" button first exists anywhere, shadow roots included; and, for a click,
 // the time from the click's timestamp to the frame after a modal dialog is open (rAF, then a task: after paint).
-const PROBE = `(()=>{const all=(r,f)=>{for(const el of r.querySelectorAll('*')){const x=f(el);if(x)return x;if(el.shadowRoot){const y=all(el.shadowRoot,f);if(y)return y}}};const find=()=>all(document,(el)=>{if(el.tagName==='BUTTON'&&el.textContent.trim()==='Beraten lassen'){const b=el.getBoundingClientRect();if(b.width>0&&b.height>0)return el}});const tick=()=>{if(find()){window.__visible=performance.now()}else requestAnimationFrame(tick)};requestAnimationFrame(tick);addEventListener('click',(e)=>{const t0=e.timeStamp;const wait=()=>requestAnimationFrame(()=>setTimeout(()=>{if(all(document,(el)=>el.matches('dialog:modal')&&el))window.__painted=performance.now()-t0;else wait()}));wait()})})()`;
+const PROBE =
+  `(()=>{const all=(r,f)=>{for(const el of r.querySelectorAll('*')){const x=f(el);if(x)return x;` +
+  `if(el.shadowRoot){const y=all(el.shadowRoot,f);if(y)return y}}};` +
+  `const find=()=>all(document,(el)=>{if(el.tagName==='BUTTON'&&el.textContent.trim()==='Beraten lassen'){` +
+  `const b=el.getBoundingClientRect();if(b.width>0&&b.height>0)return el}});` +
+  `const tick=()=>{if(find()){window.__visible=performance.now()}else requestAnimationFrame(tick)};` +
+  `requestAnimationFrame(tick);addEventListener('click',(e)=>{const t0=e.timeStamp;` +
+  `const wait=()=>requestAnimationFrame(()=>setTimeout(()=>{` +
+  `if(all(document,(el)=>el.matches('dialog:modal')&&el))window.__painted=performance.now()-t0;else wait()}));` +
+  `wait()})})()`;
 
 const page = (script: string) =>
-  `<!doctype html><html lang="de"><head><meta charset="utf-8"><link rel="icon" href="data:,"><script src="/probe.js"></script></head><body><h1>Seite</h1><script async src="/${script}" data-privacy-url="/datenschutz"></script></body></html>`;
+  `<!doctype html><html lang="de"><head><meta charset="utf-8"><link rel="icon" href="data:,"><script ` +
+  `src="/probe.js"></script></head><body><h1>Seite</h1><script async ` +
+  `src="/${script}" data-privacy-url="/datenschutz"></script></body></html>`;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 type Probe = { __visible?: number; __painted?: number };
@@ -46,7 +61,8 @@ async function load(context: BrowserContext, url: string, script: string, thrott
 
 const ratio = (a: number, b: number) => `${(a / Math.max(b, 0.1)).toFixed(2)}x the baseline`;
 
-/** widget.js bytes; script arrival to a visible button, and a click to the dialog painted (CPU 4x slower), each against the baseline. */
+/** widget.js bytes; script arrival to a visible button and a click to the dialog painted (CPU 4x slower), each
+ * against the baseline. */
 export async function widgetFigures(runs = 15, throttle = 4): Promise<void> {
   execFileSync('npx', ['vite', 'build', '--logLevel', 'silent'], { stdio: 'inherit' });
   const raw = readFileSync(WIDGET_FILE);
@@ -87,12 +103,9 @@ export async function widgetFigures(runs = 15, throttle = 4): Promise<void> {
   console.log(`widget.js: ${raw.length} B raw, ${gzip} B gzip, ${br} B brotli (budget 10,240 B brotli)`);
   console.log(`script arrival to visible button, median of ${runs} alternating loads in Chromium:`);
   console.log(`  baseline (a bare shadow-root button): ${baseline.visible.toFixed(1)} ms`);
-  console.log(
-    `  widget.js:                            ${widget.visible.toFixed(1)} ms (${ratio(widget.visible, baseline.visible)}, goal <= 1.3x)`,
-  );
+  const pad = '  widget.js:                           ';
+  console.log(`${pad} ${widget.visible.toFixed(1)} ms (${ratio(widget.visible, baseline.visible)}, goal <= 1.3x)`);
   console.log(`click on the launcher to the dialog painted, CPU throttled ${throttle}x, median of ${runs}:`);
   console.log(`  baseline (a bare shadow-root dialog): ${baseline.painted.toFixed(1)} ms`);
-  console.log(
-    `  widget.js:                            ${widget.painted.toFixed(1)} ms (${ratio(widget.painted, baseline.painted)})`,
-  );
+  console.log(`${pad} ${widget.painted.toFixed(1)} ms (${ratio(widget.painted, baseline.painted)})`);
 }

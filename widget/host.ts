@@ -15,7 +15,7 @@ export function createHost(parent: Node): { host: HTMLElement; root: ShadowRoot 
   return { host, root };
 }
 
-/** Pins the launcher's host to a corner; `all: initial` comes first, so it clears the previous position's properties. */
+/** Pins the launcher's host to a corner; `all: initial` comes first and clears the previous position's properties. */
 export function place(host: HTMLElement, cfg: Partial<Pick<WidgetConfig, 'position' | 'color'>>) {
   const style = host.style;
   const set: Record<string, string> = { all: 'initial', display: 'block' };

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { openApiDocument } from './admin/openapi.ts';
 import { adminRoutes } from './admin/routes.ts';
+import { consentRoutes } from './consent/optin-routes.ts';
 import type { AppDeps } from './deps.ts';
 import { ERROR_CODES, errorHandler } from './errors.ts';
 import { adminAuthLimiter } from './limits/admin-auth.ts';
@@ -31,6 +32,7 @@ export function createApp(appDeps: AppDeps) {
   const tokenFailures = adminAuthLimiter(deps);
   app.route('/api/admin', adminRoutes(deps, tokenFailures));
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(deps.config.selfOrigin)));
+  app.route('/consent', consentRoutes(deps));
   app.route('/healthz', healthRoutes(deps));
   app.route('/metrics', metricsRoutes(deps.config, deps.metrics, tokenFailures));
   app.route('/widget.js', widgetRoutes(deps.widgetFile));

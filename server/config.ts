@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_RETENTION, parseRetentionRules } from './admin/retention-rules.ts';
+import { timeZoneProblem } from './admin/stats-days.ts';
 import { trustProxyProblem } from './limits/trust-proxy.ts';
+import { parseSalesRoutes, type SalesRoutes } from './routing/sales-routes.ts';
 import { webhookSettingsIssues } from './webhooks/settings.ts';
 
 const csv = (value: string | undefined) =>
@@ -63,6 +65,28 @@ const EnvSchema = z.object({
     ),
   MAIL_FROM: z.string().min(3).default('Beraten lassen <leads@localhost>'),
   SALES_INBOX: addressList,
+  SALES_ROUTES: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const parsed = parseSalesRoutes(value);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason });
+      return parsed.ok ? parsed.routes : new Map<string, string[]>();
+    }),
+  // Double opt-in: how long the mailed confirmation link holds.
+  MARKETING_CONFIRM_DAYS: z.coerce
+    .number({ error: 'use whole days, e.g. 7' })
+    .int('use whole days, e.g. 7')
+    .min(1, 'use at least 1 day')
+    .max(90, 'use at most 90 days: an old, unconfirmed opt-in proves little')
+    .default(7),
+  STATS_TIME_ZONE: z
+    .string()
+    .default('Europe/Berlin')
+    .superRefine((value, ctx) => {
+      const problem = timeZoneProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   ALLOWED_ORIGINS: originList,
   ADMIN_TOKEN: z
     .string()
@@ -181,8 +205,11 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
-export interface Config extends Omit<Env, 'SALES_INBOX' | 'ALLOWED_ORIGINS' | 'ALERT_INBOX' | 'COMPANY_CONTACT'> {
+export interface Config
+  extends Omit<Env, 'SALES_INBOX' | 'SALES_ROUTES' | 'ALLOWED_ORIGINS' | 'ALERT_INBOX' | 'COMPANY_CONTACT'> {
   salesInbox: string[];
+  /** SALES_ROUTES: folded topic to its addresses; a lead with another topic goes to salesInbox. */
+  salesRoutes: SalesRoutes;
   alertInbox: string[];
   /** COMPANY_CONTACT split at "|": the lines under the confirmation mail's signature. */
   companyContact: string[];
@@ -202,7 +229,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
     throw new ConfigError(`Invalid settings (see .env.example):\n${lines.join('\n')}`);
   }
-  const { ALERT_INBOX, COMPANY_CONTACT, ...e } = parsed.data;
+  const { ALERT_INBOX, COMPANY_CONTACT, SALES_ROUTES, ...e } = parsed.data;
   if (e.CONFIRMATION_MAIL === 'on' && !e.COMPANY_NAME?.trim()) {
     throw new ConfigError(
       "Invalid settings (see .env.example):\n  COMPANY_NAME: CONFIRMATION_MAIL=on needs the firm's name for " +
@@ -220,6 +247,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ...e,
     salesInbox: e.SALES_INBOX.length ? e.SALES_INBOX : ['sales@localhost'],
+    salesRoutes: SALES_ROUTES,
     alertInbox: ALERT_INBOX,
     companyContact: (COMPANY_CONTACT ?? '')
       .split('|')

@@ -1,5 +1,6 @@
 import { SOURCE_KEYS } from '../../shared/lead-spec.ts';
 import { type LeadRow, parseSource } from '../store/leads.ts';
+import { marketingConfirmed } from '../store/marketing-consent.ts';
 import { csvRow } from './csv.ts';
 import { toAdminLead } from './lead-queries.ts';
 
@@ -42,7 +43,7 @@ export function csvLine(r: LeadRow, mailState: string, sep: string): string {
       r.locale,
       Number(r.consent),
       r.consent_version,
-      Number(r.marketing),
+      Number(marketingConfirmed(r)),
       r.note,
       r.assignee,
       mailState,

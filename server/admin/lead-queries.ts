@@ -2,8 +2,10 @@ import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { JobState, LeadStatus } from '../../shared/api-types.ts';
 import type { Database } from '../db/schema.ts';
+import { parseRecipients } from '../routing/sales-routes.ts';
 import { JOB_KINDS } from '../store/job-kinds.ts';
 import { type LeadRow, parseSource } from '../store/leads.ts';
+import { marketingConfirmed, marketingDetail } from '../store/marketing-consent.ts';
 import { describeTarget } from '../webhooks/targets.ts';
 import type { AdminLeadSchema, LeadDetailSchema, MailSummarySchema } from './schemas.ts';
 
@@ -24,7 +26,7 @@ export function toAdminLead(r: LeadRow): AdminLead {
     topic: r.topic,
     message: r.message,
     locale: r.locale,
-    marketing: Boolean(Number(r.marketing)),
+    marketing: marketingConfirmed(r),
     note: r.note,
     assignee: r.assignee,
   };
@@ -80,6 +82,9 @@ export async function leadDetail(db: Kysely<Database>, row: LeadRow): Promise<Le
     lead: toAdminLead(row),
     attribution: parseSource(row.source),
     consent: { consent: Boolean(Number(row.consent)), version: row.consent_version, at: row.created_at },
+    marketingConsent: await marketingDetail(db, row),
+    // Fixed when the lead was stored (SALES_ROUTES); null for leads from before routing, which go to SALES_INBOX.
+    recipients: parseRecipients(row.recipients),
     jobs: jobs.map((j) => ({
       id: j.id,
       kind: j.kind,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JOB_STATES, LEAD_STATUSES } from '../../shared/api-types.ts';
 import { LEAD_FIELDS } from '../../shared/lead-spec.ts';
+import { MARKETING_STATES } from '../store/marketing-consent.ts';
 
 // Request schemas validate the admin API's input; response schemas document its output and are checked against real answers in tests.
 
@@ -95,6 +96,19 @@ export const LeadDetailSchema = z.object({
   lead: AdminLeadSchema,
   attribution: z.record(z.string(), z.string()).nullable(),
   consent: z.object({ consent: z.boolean(), version: z.string().nullable(), at: z.string() }),
+  marketingConsent: z
+    .object({
+      state: z.enum(MARKETING_STATES),
+      requestedAt: z.string().nullable(),
+      expiresAt: z.string().nullable(),
+      confirmedAt: z.string().nullable(),
+      textVersion: z.string().nullable(),
+    })
+    .describe('Double opt-in: lead.marketing is true only once the state is confirmed.'),
+  recipients: z
+    .array(z.string())
+    .nullable()
+    .describe('Sales addresses fixed when the lead was stored (SALES_ROUTES); null before routing existed.'),
   jobs: z.array(JobSchema),
   audit: z.array(AuditEntrySchema),
 });

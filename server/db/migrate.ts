@@ -5,6 +5,7 @@ import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-outbox.ts';
 import * as m0004 from './migrations/0004-spam.ts';
 import * as m0005 from './migrations/0005-ops.ts';
+import * as m0006 from './migrations/0006-routing-consent.ts';
 import type { Database } from './schema.ts';
 
 // Listed by hand so the bundle-free tsx start and the tests see the same ordered set.
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-outbox': m0002,
   '0004-spam': m0004,
   '0005-ops': m0005,
+  '0006-routing-consent': m0006,
 };
 
 /**

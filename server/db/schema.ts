@@ -19,6 +19,10 @@ export interface LeadsTable {
   source: string | null;
   note: string | null;
   assignee: string | null;
+  /** JSON array of the sales addresses fixed at intake; null on leads stored before topic routing. */
+  recipients: string | null;
+  consent_asked: number | null;
+  marketing_asked: number | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -71,6 +75,17 @@ export interface AppSecretsTable {
   created_at: string;
 }
 
+export interface MarketingConsentsTable {
+  id: string;
+  lead_id: string;
+  /** pending until the address owner confirms through the mailed link, then confirmed. */
+  state: string;
+  text_version: string;
+  requested_at: string;
+  expires_at: string;
+  confirmed_at: string | null;
+}
+
 export interface Database {
   leads: LeadsTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -79,4 +94,5 @@ export interface Database {
   audit_log: AuditLogTable;
   spam_replay: SpamReplayTable;
   app_secrets: AppSecretsTable;
+  marketing_consents: MarketingConsentsTable;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { iso } from '../clock.ts';
+import { requestMarketingOptIn } from '../consent/optin-request.ts';
 import type { Database } from '../db/schema.ts';
 import type { AppDeps } from '../deps.ts';
 import { confirmationJobs } from '../outbox/mail-confirmation.ts';
@@ -11,6 +12,7 @@ import { JOB_KINDS } from '../store/job-kinds.ts';
 import type { NewJob } from '../store/jobs.ts';
 import { type InsertResult, insertLeadIn, type NewLead } from '../store/leads.ts';
 import { webhookJobs } from '../webhooks/jobs.ts';
+import { storedFields } from './stored-fields.ts';
 
 export type IntakeDeps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'logger' | 'metrics' | 'wakeOutbox'>;
 export type StoredLead = InsertResult & { spamReason?: string };
@@ -43,7 +45,9 @@ export async function storeLead(
     if (!verdict.spam && verdict.replay && !(await claimReplay(trx, verdict.replay.key, verdict.replay.expiresAt)))
       spamReason = 'pow_replayed';
     const jobs = await jobsFor(trx, deps, lead, Boolean(spamReason));
-    const stored = await insertLeadIn(trx, deps.clock, { ...lead, status: spamReason ? 'spam' : 'new' }, jobs, idem);
+    const fields = { ...storedFields(lead, deps.config), status: spamReason ? 'spam' : 'new' } as const;
+    const stored = await insertLeadIn(trx, deps.clock, fields, jobs, idem);
+    if (stored.created && lead.marketing) await requestMarketingOptIn(trx, deps, stored.id, lead.email, !spamReason);
     return { ...stored, spamReason };
   });
   if (result.created) deps.metrics?.leadStored(result.spamReason ? 'spam' : 'new', result.spamReason);

@@ -1,4 +1,5 @@
 import type { Locale, SourceKey } from '../../shared/lead-spec.ts';
+import type { MarketingState } from '../store/marketing-consent.ts';
 
 export interface NotificationStrings {
   subjectPrefix: string;
@@ -11,9 +12,9 @@ export interface NotificationStrings {
   consentHeading: string;
   consent: string;
   consentVersion: string;
+  consentStates: { notAsked: string; given: string; notGiven: string };
   marketing: string;
-  yes: string;
-  no: string;
+  marketingStates: Record<MarketingState, string>;
   received: string;
   leadId: string;
   adminLink: string;
@@ -42,11 +43,21 @@ export const NOTIFICATION_STRINGS: Record<Locale, NotificationStrings> = {
     },
     noAttribution: 'keine Angaben',
     consentHeading: 'Einwilligungen',
-    consent: 'Datenschutzhinweis bestätigt',
+    consent: 'Datenschutzhinweis',
     consentVersion: 'Version des Hinweises',
+    consentStates: {
+      notAsked: 'nicht abgefragt (Anfrage nach Art. 6 Abs. 1 lit. b DSGVO, kein Häkchen nötig)',
+      given: 'abgefragt und bestätigt',
+      notGiven: 'abgefragt, nicht bestätigt',
+    },
     marketing: 'Werbe-Einwilligung',
-    yes: 'ja',
-    no: 'nein',
+    marketingStates: {
+      not_asked: 'nicht abgefragt',
+      declined: 'abgefragt, nicht erteilt',
+      pending: 'angekreuzt, Bestätigung per E-Mail ausstehend (Double-Opt-in); bis dahin keine Werbung',
+      confirmed: 'per E-Mail bestätigt (Double-Opt-in)',
+      unconfirmed: 'angekreuzt vor Einführung des Double-Opt-in, nie bestätigt; keine Werbung',
+    },
     received: 'Eingegangen',
     leadId: 'Anfrage-ID',
     adminLink: 'In der Admin-API öffnen',
@@ -70,11 +81,21 @@ export const NOTIFICATION_STRINGS: Record<Locale, NotificationStrings> = {
     },
     noAttribution: 'none',
     consentHeading: 'Consent',
-    consent: 'Privacy notice acknowledged',
+    consent: 'Privacy notice',
     consentVersion: 'Notice version',
+    consentStates: {
+      notAsked: 'not asked (an inquiry under Art. 6(1)(b) GDPR needs no tick box)',
+      given: 'asked and given',
+      notGiven: 'asked, not given',
+    },
     marketing: 'Marketing opt-in',
-    yes: 'yes',
-    no: 'no',
+    marketingStates: {
+      not_asked: 'not asked',
+      declined: 'asked, not given',
+      pending: 'ticked, email confirmation pending (double opt-in); no marketing until then',
+      confirmed: 'confirmed by email (double opt-in)',
+      unconfirmed: 'ticked before double opt-in existed, never confirmed; no marketing',
+    },
     received: 'Received',
     leadId: 'Lead ID',
     adminLink: 'Open in the admin API',

@@ -49,9 +49,9 @@ describe('sales notification as it arrives over SMTP', () => {
       `Seite: ${SOURCE.url}`,
       'Verweis (Referrer): https://www.google.de/',
       'utm_campaign: herbst-2026',
-      'Datenschutzhinweis bestätigt: ja',
+      'Datenschutzhinweis: abgefragt und bestätigt',
       'Version des Hinweises: 2026-05',
-      'Werbe-Einwilligung: nein',
+      'Werbe-Einwilligung: nicht abgefragt',
       `Anfrage-ID: ${id}`,
       `In der Admin-API öffnen: https://leads.beratung.example/api/admin/leads/${id}`,
     ]) {
@@ -70,7 +70,7 @@ describe('sales notification as it arrives over SMTP', () => {
     const text = parsed.text ?? '';
     expect(text).toContain('Message:\nWe need help with data.');
     expect(text).toContain('Attribution:\nnone');
-    expect(text).toContain('Privacy notice acknowledged: no');
+    expect(text).toContain('Privacy notice: not asked (an inquiry under Art. 6(1)(b) GDPR needs no tick box)');
     expect(text).toContain('Company: –');
     expect(text).not.toContain('/api/admin/leads/');
     expect(String(parsed.html)).toContain('<html lang="en">');
@@ -96,6 +96,9 @@ describe('sales notification as it arrives over SMTP', () => {
       source: null,
       note: null,
       assignee: null,
+      recipients: null,
+      consent_asked: null,
+      marketing_asked: null,
     };
     const mail = buildNotification(lead, f.h.config);
     expect(mail.replyTo).toEqual({ name: 'Eve Bcc: victim@evil.example', address: 'eve@example.com' });

@@ -2,7 +2,9 @@ import type { Options } from 'nodemailer/lib/mailer';
 import { SOURCE_KEYS } from '../../shared/lead-spec.ts';
 import type { LeadsTable } from '../db/schema.ts';
 import { adminLeadUrl } from '../links.ts';
+import { storedRecipients } from '../routing/sales-routes.ts';
 import { parseSource } from '../store/leads.ts';
+import { type MarketingState, marketingState } from '../store/marketing-consent.ts';
 import { displayName, escapeHtml, oneLine } from './escape.ts';
 import { leadMessageId } from './message-id.ts';
 import { NOTIFICATION_STRINGS, type NotificationStrings } from './notification-strings.ts';
@@ -35,7 +37,21 @@ function strings(lead: LeadsTable): NotificationStrings {
   return NOTIFICATION_STRINGS[lead.locale === 'en' ? 'en' : 'de'];
 }
 
-function sections(lead: LeadsTable, s: NotificationStrings) {
+// Says what happened: a form without a consent box (Art. 6(1)(b)) is "not asked", never a worrying "no".
+function consentRows(lead: LeadsTable, s: NotificationStrings, marketing: MarketingState): Row[] {
+  const asked = lead.consent_asked === null ? Number(lead.consent) === 1 : Number(lead.consent_asked) === 1;
+  const privacy = !asked
+    ? s.consentStates.notAsked
+    : Number(lead.consent) === 1
+      ? s.consentStates.given
+      : s.consentStates.notGiven;
+  const rows: Row[] = [[s.consent, privacy]];
+  if (asked) rows.push([s.consentVersion, lead.consent_version || s.empty]);
+  rows.push([s.marketing, s.marketingStates[marketing]]);
+  return rows;
+}
+
+function sections(lead: LeadsTable, s: NotificationStrings, marketing: MarketingState) {
   const dash = (v: string | null) => v || s.empty;
   const contact: Row[] = [
     [s.fields.name, lead.name],
@@ -46,11 +62,7 @@ function sections(lead: LeadsTable, s: NotificationStrings) {
   ];
   const source = parseSource(lead.source) ?? {};
   const attribution: Row[] = SOURCE_KEYS.filter((k) => source[k]).map((k) => [s.source[k], String(source[k])]);
-  const consent: Row[] = [
-    [s.consent, lead.consent ? s.yes : s.no],
-    [s.consentVersion, dash(lead.consent_version)],
-    [s.marketing, lead.marketing ? s.yes : s.no],
-  ];
+  const consent = consentRows(lead, s, marketing);
   const meta: Row[] = [
     [s.received, receivedAt(lead.created_at, lead.locale)],
     [s.leadId, lead.id],
@@ -58,8 +70,8 @@ function sections(lead: LeadsTable, s: NotificationStrings) {
   return { contact, attribution, consent, meta };
 }
 
-function textBody(lead: LeadsTable, s: NotificationStrings, adminUrl: string | undefined): string {
-  const { contact, attribution, consent, meta } = sections(lead, s);
+function textBody(lead: LeadsTable, s: NotificationStrings, adminUrl: string | undefined, m: MarketingState): string {
+  const { contact, attribution, consent, meta } = sections(lead, s, m);
   const rows = (list: Row[]) => list.map(([label, value]) => `${label}: ${value}`).join('\n');
   return `${[
     s.heading,
@@ -73,8 +85,8 @@ function textBody(lead: LeadsTable, s: NotificationStrings, adminUrl: string | u
 }
 
 // Every visitor string passes escapeHtml; visitor URLs stay text, never links, so no javascript: href can slip in.
-function htmlBody(lead: LeadsTable, s: NotificationStrings, adminUrl: string | undefined): string {
-  const { contact, attribution, consent, meta } = sections(lead, s);
+function htmlBody(lead: LeadsTable, s: NotificationStrings, adminUrl: string | undefined, m: MarketingState): string {
+  const { contact, attribution, consent, meta } = sections(lead, s, m);
   const cell = 'padding:4px 12px 4px 0;vertical-align:top;text-align:left';
   const table = (list: Row[]) =>
     `<table role="presentation" style="border-collapse:collapse">${list
@@ -105,17 +117,21 @@ function htmlBody(lead: LeadsTable, s: NotificationStrings, adminUrl: string | u
   ].join('\n');
 }
 
-/** The sales notification for one stored lead, in the lead's language. */
-export function buildNotification(lead: LeadsTable, settings: NotificationSettings): Options {
+/** The sales notification for one stored lead, in the lead's language, to the recipients fixed when it was stored. */
+export function buildNotification(
+  lead: LeadsTable,
+  settings: NotificationSettings,
+  marketing: MarketingState = marketingState(lead, undefined),
+): Options {
   const s = strings(lead);
   const adminUrl = adminLeadUrl(settings.PUBLIC_URL, lead.id);
   return {
     from: settings.MAIL_FROM,
-    to: settings.salesInbox,
+    to: storedRecipients(lead.recipients, settings.salesInbox),
     replyTo: { name: displayName(lead.name), address: lead.email },
     subject: notificationSubject(lead, s),
-    text: textBody(lead, s, adminUrl),
-    html: htmlBody(lead, s, adminUrl),
+    text: textBody(lead, s, adminUrl, marketing),
+    html: htmlBody(lead, s, adminUrl, marketing),
     messageId: leadMessageId(lead.id, settings.MAIL_FROM),
     headers: { 'X-Lead-Id': lead.id },
   };

@@ -1,5 +1,6 @@
 import { buildNotification } from '../mail/notification.ts';
 import { JOB_KINDS } from '../store/job-kinds.ts';
+import { consentRecord, marketingState } from '../store/marketing-consent.ts';
 import { classifyMailError } from './failure.ts';
 import { type JobHandler, leadOfJob } from './handlers.ts';
 
@@ -8,7 +9,9 @@ export const mailNotification: JobHandler = {
   kind: JOB_KINDS.notification,
   isMail: true,
   async run(ctx) {
-    await ctx.transport.send(buildNotification(await leadOfJob(ctx), ctx.config));
+    const lead = await leadOfJob(ctx);
+    const marketing = marketingState(lead, await consentRecord(ctx.db.kysely, lead.id));
+    await ctx.transport.send(buildNotification(lead, ctx.config, marketing));
   },
   classify: classifyMailError,
 };

@@ -2,6 +2,7 @@
 export const JOB_KINDS = {
   notification: 'mail.notification',
   confirmation: 'mail.confirmation',
+  marketingOptIn: 'mail.marketing_optin',
   alert: 'mail.alert',
   webhookCreated: 'webhook.lead.created',
   webhookUpdated: 'webhook.lead.updated',

@@ -23,6 +23,11 @@ export function parseSource(text: string | null): Record<string, string> | null 
 /** A validated lead as the intake stores it: the form's fields without its spam signals, in a known language. */
 export type NewLead = Omit<LeadInput, 'website' | 'challenge' | 'pow' | 'locale'> & {
   locale: Locale;
+  /** Whether the form asked for the privacy consent and the marketing opt-in at all. */
+  consentAsked?: boolean;
+  marketingAsked?: boolean;
+  /** The sales addresses this lead is mailed to, fixed now (SALES_ROUTES or SALES_INBOX). */
+  recipients?: string[];
   status?: LeadStatus;
 };
 
@@ -97,6 +102,9 @@ export async function insertLeadIn(
       source: lead.source && Object.keys(lead.source).length ? JSON.stringify(lead.source) : null,
       note: null,
       assignee: null,
+      recipients: lead.recipients?.length ? JSON.stringify(lead.recipients) : null,
+      consent_asked: lead.consentAsked === undefined ? null : Number(lead.consentAsked),
+      marketing_asked: lead.marketingAsked === undefined ? null : Number(lead.marketingAsked),
     })
     .execute();
   await insertJobs(trx, clock, id, jobs);

@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
+import { parseRecipients } from '../routing/sales-routes.ts';
 import { JOB_KINDS, type JobKind } from '../store/job-kinds.ts';
 import { type LeadRow, parseSource } from '../store/leads.ts';
+import { marketingConfirmed } from '../store/marketing-consent.ts';
 
 export const EVENTS = ['lead.created', 'lead.updated'] as const;
 export type WebhookEvent = (typeof EVENTS)[number];
@@ -16,8 +18,11 @@ type SharedColumns = 'id' | 'created_at' | 'updated_at' | 'status' | 'name' | 'e
 /** What a receiver learns about a lead: the inquiry and its status, never the sales team's note or assignee. */
 export type WebhookLeadData = Pick<LeadRow, SharedColumns | 'message' | 'locale' | 'consent_version'> & {
   consent: boolean;
+  /** True only after the visitor confirmed the double opt-in. */
   marketing: boolean;
   source: Record<string, string> | null;
+  /** The sales addresses fixed when the lead was stored; null for leads from before routing. */
+  recipients: string[] | null;
 };
 
 export interface WebhookPayload {
@@ -41,8 +46,9 @@ export function leadData(r: LeadRow): WebhookLeadData {
     locale: r.locale,
     consent: Boolean(Number(r.consent)),
     consent_version: r.consent_version,
-    marketing: Boolean(Number(r.marketing)),
+    marketing: marketingConfirmed(r),
     source: parseSource(r.source),
+    recipients: parseRecipients(r.recipients),
   };
 }
 

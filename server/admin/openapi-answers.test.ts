@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consentProbes } from '../consent/testing/consent-probes.ts';
 import { seedLead, TOKEN } from '../testing/admin-harness.ts';
 import { type Harness, makeHarness } from '../testing/app-harness.ts';
 
@@ -214,7 +215,12 @@ describe('the API document against real answers', () => {
   it('answers every probe with a documented status, headers and body, and meets every documented status', async () => {
     const [lead, dead, gone] = [await seedLead(on), await seedLead(on), await seedLead(on)];
     await on.deps.db.kysely.updateTable('jobs').set({ state: 'dead' }).where('lead_id', '=', dead).execute();
-    const probes = [...publicProbes(on, off), ...adminProbes(on, { lead, dead, gone }), ...guardProbes(on, off, lead)];
+    const probes = [
+      ...publicProbes(on, off),
+      ...consentProbes(on),
+      ...adminProbes(on, { lead, dead, gone }),
+      ...guardProbes(on, off, lead),
+    ];
     for (const probe of probes) await check(ops, probe);
 
     const met = new Set(probes.map((p) => `${p.op} ${p.status}`));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ChallengeResponse, LeadCreated } from '../../shared/api-types.ts';
 import { LeadInputSchema } from '../leads/lead-schema.ts';
+import { consentPaths } from './openapi-consent.ts';
 import {
   body,
   err,
@@ -155,4 +156,5 @@ export const publicPaths: Json = {
   '/': page('getDemoPage', 'The demo page, which embeds the widget as a customer site would', 'text/html'),
   '/datenschutz': page('getDemoPrivacyPage', "The demo page's privacy notice", 'text/html'),
   '/demo.css': page('getDemoStylesheet', "The demo page's stylesheet", 'text/css'),
+  ...consentPaths,
 };

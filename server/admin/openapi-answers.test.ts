@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consentProbes } from '../consent/testing/consent-probes.ts';
 import { seedLead, TOKEN } from '../testing/admin-harness.ts';
 import { type Harness, makeHarness } from '../testing/app-harness.ts';
+import { consentProbes } from '../testing/consent-probes.ts';
 
 type DocAnswer = { content?: Record<string, { schema: object }>; headers?: Record<string, { required?: boolean }> };
 type Doc = { paths: Record<string, Record<string, { operationId: string; responses: Record<string, DocAnswer> }>> };

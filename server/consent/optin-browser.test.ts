@@ -7,7 +7,7 @@ import { chromium, type Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHROMIUM, chromiumMissing, launchBrowser } from '../../widget/testing/browser.ts';
 import { describeEachDb } from '../testing/each-db.ts';
-import { type OptInFixture, optInFixture } from './testing/optin-fixture.ts';
+import { type OptInFixture, optInFixture } from '../testing/optin-fixture.ts';
 
 const missing = chromiumMissing();
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -3,7 +3,7 @@ import { afterEach, expect, it } from 'vitest';
 import { purgeExpired } from '../admin/retention.ts';
 import { admin, body } from '../testing/admin-harness.ts';
 import { describeEachDb } from '../testing/each-db.ts';
-import { type OptInFixture, optInFixture, VISITOR } from './testing/optin-fixture.ts';
+import { type OptInFixture, optInFixture, VISITOR } from '../testing/optin-fixture.ts';
 
 const DAY = 86_400_000;
 const first = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a[0] : a)?.value[0];

@@ -1,6 +1,6 @@
-import { uuidv7 } from '../../ids.ts';
-import type { Harness } from '../../testing/app-harness.ts';
-import { optInKey, signOptIn } from '../optin-token.ts';
+import { optInKey, signOptIn } from '../consent/optin-token.ts';
+import { uuidv7 } from '../ids.ts';
+import type { Harness } from './app-harness.ts';
 
 export interface ConsentProbe {
   op: string;

@@ -1,8 +1,8 @@
-import { admin, body, TOKEN } from '../../testing/admin-harness.ts';
-import type { DialectName } from '../../testing/databases.ts';
-import { LEAD } from '../../testing/outbox-fixture.ts';
-import type { ReceivedMail } from '../../testing/smtp-peer.ts';
-import { type WebhookFixture, webhookFixture } from '../../testing/webhook-fixture.ts';
+import { admin, body, TOKEN } from './admin-harness.ts';
+import type { DialectName } from './databases.ts';
+import { LEAD } from './outbox-fixture.ts';
+import type { ReceivedMail } from './smtp-peer.ts';
+import { type WebhookFixture, webhookFixture } from './webhook-fixture.ts';
 
 export const VISITOR = { ...LEAD, email: 'anna.beispiel@example.org', name: 'Anna Beispiel', marketing: true };
 

@@ -3,6 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
 import type { ValidationIssue } from '../shared/api-types.ts';
+import type { Locale } from '../shared/lead-spec.ts';
+import { capIssues } from './validation-cap.ts';
 
 /** The one table of error codes: HTTP answers by status, infrastructure faults by cause. */
 export const ERROR_CODES = {
@@ -47,9 +49,9 @@ export const ERROR_CODES = {
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
-/** A 422 that carries field issues; the onError handler renders them. */
-export function validationFailed(issues: ValidationIssue[]): HTTPException {
-  return new HTTPException(422, { message: ERROR_CODES.VALIDATION, cause: issues });
+/** A 422 that carries field issues, capped in number; the onError handler renders them. */
+export function validationFailed(issues: ValidationIssue[], locale?: Locale): HTTPException {
+  return new HTTPException(422, { message: ERROR_CODES.VALIDATION, cause: capIssues(issues, locale) });
 }
 
 export function fail(status: ContentfulStatusCode, message: string, code?: ErrorCode): HTTPException {

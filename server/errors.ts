@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
 import type { ValidationIssue } from '../shared/api-types.ts';
 import type { Locale } from '../shared/lead-spec.ts';
+import { CLIENT_CLOSED_REQUEST, isClientAbort } from './observability/client-abort.ts';
 import { capIssues } from './validation-cap.ts';
 
 /** The one table of error codes: HTTP answers by status, infrastructure faults by cause. */
@@ -18,6 +19,7 @@ export const ERROR_CODES = {
   415: 'unsupported_media_type',
   422: 'unprocessable',
   429: 'rate_limited',
+  499: 'client_closed_request',
   500: 'internal',
   503: 'unavailable',
   // answers more specific than their status
@@ -74,6 +76,9 @@ export function errorHandler(logger: Logger) {
         'error';
       return c.json({ error: code, message: err.message || undefined }, status);
     }
+    // Nobody hears this answer; the request log line (info, status 499) is all that is said about it.
+    if (isClientAbort(err, c))
+      return c.json({ error: ERROR_CODES[CLIENT_CLOSED_REQUEST] }, CLIENT_CLOSED_REQUEST as ContentfulStatusCode);
     logger.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error');
     return c.json({ error: ERROR_CODES[500] }, 500);
   };

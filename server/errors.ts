@@ -47,6 +47,7 @@ export const ERROR_CODES = {
   WEBHOOK_BLOCKED: 'E_WEBHOOK_BLOCKED',
   WEBHOOK_CONFIG: 'E_WEBHOOK_CONFIG',
   WIDGET_NOT_BUILT: 'E_WIDGET_NOT_BUILT',
+  ERASE_UNSCRUBBED: 'E_ERASE_UNSCRUBBED',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
@@ -58,6 +59,12 @@ export function validationFailed(issues: ValidationIssue[], locale?: Locale): HT
 
 export function fail(status: ContentfulStatusCode, message: string, code?: ErrorCode): HTTPException {
   return new HTTPException(status, { message, cause: code ? { code } : undefined });
+}
+
+/** A 503 the client should retry: the code names the cause, Retry-After says when. */
+export function unavailable(message: string, code: string, retryAfterSeconds = 1): HTTPException {
+  const res = new Response(null, { status: 503, headers: { 'Retry-After': String(retryAfterSeconds) } });
+  return new HTTPException(503, { message, cause: { code }, res });
 }
 
 export function errorHandler(logger: Logger) {

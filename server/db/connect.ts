@@ -53,6 +53,8 @@ export function connect(url: string, opts: ConnectOptions = {}): Db {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
+  // Art. 17: deleted rows are overwritten with zeros instead of lingering in free pages.
+  sqlite.pragma('secure_delete = on');
   return {
     kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
     dialect: 'sqlite',

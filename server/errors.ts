@@ -35,6 +35,11 @@ export const ERROR_CODES = {
   // infrastructure
   DB_UNAVAILABLE: 'E_DB_UNAVAILABLE',
   DB_MIGRATING: 'E_DB_MIGRATING',
+  DB_BUSY: 'E_DB_BUSY',
+  DB_DISK_FULL: 'E_DB_DISK_FULL',
+  DB_IO: 'E_DB_IO',
+  DB_FILE_GONE: 'E_DB_FILE_GONE',
+  DB_MISSING: 'E_DB_MISSING',
   SMTP_TEMPORARY: 'E_SMTP_TEMPORARY',
   SMTP_PERMANENT: 'E_SMTP_PERMANENT',
   SMTP_NETWORK: 'E_SMTP_NETWORK',
@@ -67,7 +72,12 @@ export function unavailable(message: string, code: string, retryAfterSeconds = 1
   return new HTTPException(503, { message, cause: { code }, res });
 }
 
-export function errorHandler(logger: Logger) {
+/** Reports a database fault and says how to answer it; only the type is imported, so there is no cycle. */
+export interface FaultReporter {
+  report(err: unknown): { code: string; reason: string; retryAfterSeconds: number } | undefined;
+}
+
+export function errorHandler(logger: Logger, faults?: FaultReporter) {
   return (err: Error, c: Context) => {
     if (err instanceof HTTPException) {
       // Keep headers a middleware put on its own error response (WWW-Authenticate, Retry-After).
@@ -82,6 +92,12 @@ export function errorHandler(logger: Logger) {
         ERROR_CODES[status as keyof typeof ERROR_CODES] ??
         'error';
       return c.json({ error: code, message: err.message || undefined }, status);
+    }
+    // The database misbehaving is logged once by the reporter, not once per request, and answered 503.
+    const fault = faults?.report(err);
+    if (fault) {
+      c.header('Retry-After', String(fault.retryAfterSeconds));
+      return c.json({ error: fault.code, message: 'The database is unavailable; nothing was stored. Try again.' }, 503);
     }
     // Nobody hears this answer; the request log line (info, status 499) is all that is said about it.
     if (isClientAbort(err, c))

@@ -1,10 +1,14 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statfsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { ERROR_CODES } from '../errors.ts';
 import { type DbFault, DbFaultError, dbFault } from './faults.ts';
 import type { Database } from './schema.ts';
+
+// A disk this close to full still takes a small commit now and then; it counts as full until this much is free again.
+const MIN_FREE_BYTES = 256 * 1024;
 
 interface SqliteFiles {
   file: string;
@@ -46,6 +50,7 @@ export class DbHealth {
   /** A write or probe went through: a fault (other than deleted files, which never heal) is over. */
   recovered(): void {
     if (!this.fault) return;
+    if (this.fault.code === ERROR_CODES.DB_DISK_FULL && this.freeBytes() < MIN_FREE_BYTES) return;
     const { code, since, refused } = this.fault;
     this.fault = undefined;
     this.logger.info({ code, downMs: Date.now() - since, refused }, 'database fault cleared');
@@ -85,6 +90,16 @@ export class DbHealth {
       return undefined;
     } catch (err) {
       return this.report(err) ?? { code: ERROR_CODES.DB_UNAVAILABLE, reason: String(err), retryAfterSeconds: 5 };
+    }
+  }
+
+  private freeBytes(): number {
+    if (!this.sqlite) return Number.POSITIVE_INFINITY;
+    try {
+      const fs = statfsSync(dirname(this.sqlite.file));
+      return fs.bavail * fs.bsize;
+    } catch {
+      return 0;
     }
   }
 

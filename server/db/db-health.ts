@@ -25,6 +25,8 @@ export class DbHealth {
   private inodes = new Map<string, number>();
   private gone: DbFault | undefined;
   rescued: string | undefined;
+  private checkpointedAt = 0;
+  private loggedAt = new Map<string, number>();
 
   constructor(private readonly sqlite?: SqliteFiles) {
     if (sqlite) this.remember(sqlite.file);
@@ -43,6 +45,9 @@ export class DbHealth {
       return fault;
     }
     this.fault = { ...fault, since: Date.now(), refused: 1 };
+    // A fault that flaps (a nearly full disk taking a commit now and then) is logged once a minute, not each time.
+    if (Date.now() - (this.loggedAt.get(fault.code) ?? 0) < 60_000) return fault;
+    this.loggedAt.set(fault.code, Date.now());
     this.logger.error({ code: fault.code, reason: fault.reason }, 'database fault: answering 503 until it clears');
     return fault;
   }
@@ -54,6 +59,16 @@ export class DbHealth {
     const { code, since, refused } = this.fault;
     this.fault = undefined;
     this.logger.info({ code, downMs: Date.now() - since, refused }, 'database fault cleared');
+  }
+
+  /**
+   * True at most once a second while the disk is full: the WAL only shrinks when a checkpoint truncates it, and the
+   * automatic one waits for 1000 pages, so on a nearly full disk the WAL would keep every byte that comes free.
+   */
+  wantsCheckpoint(): boolean {
+    if (this.fault?.code !== ERROR_CODES.DB_DISK_FULL || Date.now() - this.checkpointedAt < 1000) return false;
+    this.checkpointedAt = Date.now();
+    return true;
   }
 
   /** Throws when the database file or its WAL was deleted or replaced since it was opened: writes would vanish. */
@@ -81,6 +96,7 @@ export class DbHealth {
     try {
       this.assertFiles();
       if (this.fault && this.sqlite) {
+        if (this.wantsCheckpoint()) await sql`pragma wal_checkpoint(truncate)`.execute(kysely);
         // Rewriting user_version with its own value commits one page: it needs the disk and the write lock, changes nothing.
         const { rows } = await sql<{ user_version: number }>`pragma user_version`.execute(kysely);
         await sql.raw(`pragma user_version = ${Number(rows[0]?.user_version ?? 0)}`).execute(kysely);

@@ -54,6 +54,7 @@ export class GroupCommit {
       await this.kysely.connection().execute(async (conn) => {
         // Never write into a deleted file: whatever it took would vanish with the process.
         this.health?.assertFiles();
+        if (this.health?.wantsCheckpoint()) await sql`pragma wal_checkpoint(truncate)`.execute(conn).catch(() => {});
         if (relaxed) await sql`pragma synchronous = normal`.execute(conn);
         await sql`begin immediate`.execute(conn);
         try {

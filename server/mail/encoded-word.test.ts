@@ -1,7 +1,7 @@
 import type { AddressObject } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LEAD, type OutboxFixture, outboxFixture } from '../outbox/outbox-fixture.ts';
 import { insertLead } from '../store/leads.ts';
+import { LEAD, type OutboxFixture, outboxFixture } from '../testing/outbox-fixture.ts';
 
 // Decodes to "A\r\nBcc: victim@evil.example".
 const SMUGGLER = '=?UTF-8?B?QQ0KQmNjOiB2aWN0aW1AZXZpbC5leGFtcGxl?=';

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.ts';
-import { LEAD, type OutboxFixture, outboxFixture } from '../outbox/outbox-fixture.ts';
-import { startOutbox } from '../outbox/start.ts';
+import { startOutbox } from '../start-outbox.ts';
+import { LEAD, type OutboxFixture, outboxFixture } from '../testing/outbox-fixture.ts';
 import { maskEmails } from './mask-emails.ts';
 
 describe('maskEmails', () => {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { purgeExpired } from '../admin/retention.ts';
 import { parseRetentionRules } from '../admin/retention-rules.ts';
 import { sqlitePath } from '../db/connect.ts';
-import { LEAD, type OutboxFixture, outboxFixture } from '../outbox/outbox-fixture.ts';
+import { LEAD, type OutboxFixture, outboxFixture } from '../testing/outbox-fixture.ts';
 
 const TOKEN = 'scrub-test-admin-token-0123456789abcdef';
 const ERIKA = { ...LEAD, name: 'Erika Quastenflosser', email: 'erika.quasten@beispiel.de', message: 'Zitronenfalter' };

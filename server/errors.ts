@@ -93,15 +93,15 @@ export function errorHandler(logger: Logger, faults?: FaultReporter) {
         'error';
       return c.json({ error: code, message: err.message || undefined }, status);
     }
+    // Nobody hears this answer; the request log line (info, status 499) is all that is said about it.
+    if (isClientAbort(err, c))
+      return c.json({ error: ERROR_CODES[CLIENT_CLOSED_REQUEST] }, CLIENT_CLOSED_REQUEST as ContentfulStatusCode);
     // The database misbehaving is logged once by the reporter, not once per request, and answered 503.
     const fault = faults?.report(err);
     if (fault) {
       c.header('Retry-After', String(fault.retryAfterSeconds));
       return c.json({ error: fault.code, message: 'The database is unavailable; nothing was stored. Try again.' }, 503);
     }
-    // Nobody hears this answer; the request log line (info, status 499) is all that is said about it.
-    if (isClientAbort(err, c))
-      return c.json({ error: ERROR_CODES[CLIENT_CLOSED_REQUEST] }, CLIENT_CLOSED_REQUEST as ContentfulStatusCode);
     logger.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error');
     return c.json({ error: ERROR_CODES[500] }, 500);
   };

@@ -77,9 +77,11 @@ describe('storage faults on SQLite', () => {
   let proc: ServerProcess | undefined;
   let peer: SmtpPeer | undefined;
   const mounts: string[] = [];
+  const started: ServerProcess[] = [];
   afterAll(async () => {
-    proc?.child.kill('SIGKILL');
-    await proc?.exited;
+    // Every server this suite started, also one a failed test left running (it would keep its tmpfs busy).
+    for (const p of started) p.child.kill('SIGKILL');
+    await Promise.all(started.map((p) => p.exited));
     await peer?.close();
     for (const m of mounts) tryRun('umount', [m]);
   });
@@ -105,6 +107,7 @@ describe('storage faults on SQLite', () => {
       mounts.push(dir);
       peer = await startSmtpPeer();
       proc = await startServerProcess(env(dir, peer.url));
+      started.push(proc);
       const url = proc.url;
       // Leave about 160 KB, so a few hundred leads fill the disk.
       const free = statfsSync(dir).bavail * statfsSync(dir).bsize;
@@ -176,6 +179,7 @@ describe('storage faults on SQLite', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bl-immutable-'));
     peer ??= await startSmtpPeer();
     proc = await startServerProcess(env(dir, peer.url));
+    started.push(proc);
     const url = proc.url;
     const wal = join(dir, 'leads.db-wal');
     const post = (key: string) =>

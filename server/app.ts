@@ -39,7 +39,8 @@ export function createApp(appDeps: AppDeps) {
   app.route('/', demoRoutes());
 
   app.notFound((c) => c.json({ error: ERROR_CODES[404], message: 'No such route.' }, 404));
-  app.onError(errorHandler(deps.logger));
+  deps.db.health.logger = deps.logger;
+  app.onError(errorHandler(deps.logger, deps.db.health));
   return app;
 }
 

@@ -3,6 +3,9 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
 import type { ValidationIssue } from '../shared/api-types.ts';
+import type { Locale } from '../shared/lead-spec.ts';
+import { CLIENT_CLOSED_REQUEST, isClientAbort } from './observability/client-abort.ts';
+import { capIssues } from './validation-cap.ts';
 
 /** The one table of error codes: HTTP answers by status, infrastructure faults by cause. */
 export const ERROR_CODES = {
@@ -16,6 +19,7 @@ export const ERROR_CODES = {
   415: 'unsupported_media_type',
   422: 'unprocessable',
   429: 'rate_limited',
+  499: 'client_closed_request',
   500: 'internal',
   503: 'unavailable',
   // answers more specific than their status
@@ -31,6 +35,11 @@ export const ERROR_CODES = {
   // infrastructure
   DB_UNAVAILABLE: 'E_DB_UNAVAILABLE',
   DB_MIGRATING: 'E_DB_MIGRATING',
+  DB_BUSY: 'E_DB_BUSY',
+  DB_DISK_FULL: 'E_DB_DISK_FULL',
+  DB_IO: 'E_DB_IO',
+  DB_FILE_GONE: 'E_DB_FILE_GONE',
+  DB_MISSING: 'E_DB_MISSING',
   SMTP_TEMPORARY: 'E_SMTP_TEMPORARY',
   SMTP_PERMANENT: 'E_SMTP_PERMANENT',
   SMTP_NETWORK: 'E_SMTP_NETWORK',
@@ -43,20 +52,32 @@ export const ERROR_CODES = {
   WEBHOOK_BLOCKED: 'E_WEBHOOK_BLOCKED',
   WEBHOOK_CONFIG: 'E_WEBHOOK_CONFIG',
   WIDGET_NOT_BUILT: 'E_WIDGET_NOT_BUILT',
+  ERASE_UNSCRUBBED: 'E_ERASE_UNSCRUBBED',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
-/** A 422 that carries field issues; the onError handler renders them. */
-export function validationFailed(issues: ValidationIssue[]): HTTPException {
-  return new HTTPException(422, { message: ERROR_CODES.VALIDATION, cause: issues });
+/** A 422 that carries field issues, capped in number; the onError handler renders them. */
+export function validationFailed(issues: ValidationIssue[], locale?: Locale): HTTPException {
+  return new HTTPException(422, { message: ERROR_CODES.VALIDATION, cause: capIssues(issues, locale) });
 }
 
 export function fail(status: ContentfulStatusCode, message: string, code?: ErrorCode): HTTPException {
   return new HTTPException(status, { message, cause: code ? { code } : undefined });
 }
 
-export function errorHandler(logger: Logger) {
+/** A 503 the client should retry: the code names the cause, Retry-After says when. */
+export function unavailable(message: string, code: string, retryAfterSeconds = 1): HTTPException {
+  const res = new Response(null, { status: 503, headers: { 'Retry-After': String(retryAfterSeconds) } });
+  return new HTTPException(503, { message, cause: { code }, res });
+}
+
+/** Reports a database fault and says how to answer it; only the type is imported, so there is no cycle. */
+export interface FaultReporter {
+  report(err: unknown): { code: string; reason: string; retryAfterSeconds: number } | undefined;
+}
+
+export function errorHandler(logger: Logger, faults?: FaultReporter) {
   return (err: Error, c: Context) => {
     if (err instanceof HTTPException) {
       // Keep headers a middleware put on its own error response (WWW-Authenticate, Retry-After).
@@ -71,6 +92,15 @@ export function errorHandler(logger: Logger) {
         ERROR_CODES[status as keyof typeof ERROR_CODES] ??
         'error';
       return c.json({ error: code, message: err.message || undefined }, status);
+    }
+    // Nobody hears this answer; the request log line (info, status 499) is all that is said about it.
+    if (isClientAbort(err, c))
+      return c.json({ error: ERROR_CODES[CLIENT_CLOSED_REQUEST] }, CLIENT_CLOSED_REQUEST as ContentfulStatusCode);
+    // The database misbehaving is logged once by the reporter, not once per request, and answered 503.
+    const fault = faults?.report(err);
+    if (fault) {
+      c.header('Retry-After', String(fault.retryAfterSeconds));
+      return c.json({ error: fault.code, message: 'The database is unavailable; nothing was stored. Try again.' }, 503);
     }
     logger.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error');
     return c.json({ error: ERROR_CODES[500] }, 500);

@@ -1,13 +1,8 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { maskEmails } from './privacy/mask-emails.ts';
 
-// An address anywhere in a line, plain or URL-encoded (%40), e.g. inside an SMTP reply or an error message.
-const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@|%40)([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})/g;
-
-/** juergen@example.de -> j***@example.de: enough to tell two visitors apart in a log, not enough to write to them. */
-export function maskEmails(text: string): string {
-  return text.replace(EMAIL, (_m, first: string, at: string, domain: string) => `${first}***${at}${domain}`);
-}
+export { maskEmails };
 
 /** Jürgen Größe -> J***: names are never logged in full. */
 export function maskName(value: unknown): string {

@@ -4,7 +4,8 @@ import { ensureAdminTokenFile } from './admin/token-file.ts';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import { connect, type Db } from './db/connect.ts';
+import { connect, type Db, sqlitePath } from './db/connect.ts';
+import { guardAgainstFreshDatabase, MissingDatabaseError, markDatabaseCreated } from './db/fresh-guard.ts';
 import { migrate } from './db/migrate.ts';
 import { ERROR_CODES } from './errors.ts';
 import { createLogger } from './logger.ts';
@@ -28,6 +29,26 @@ function configOrExit(): Config {
     }
     throw err;
   }
+}
+
+// A deleted SQLite file must not be replaced by an empty one without a word: the start stops and says how to restore.
+function connectOrExit(config: Config): Db {
+  const file = /^postgres(ql)?:\/\//.test(config.databaseUrl) ? undefined : sqlitePath(config.databaseUrl);
+  try {
+    if (file) guardAgainstFreshDatabase(file, config.DATA_DIR);
+  } catch (err) {
+    if (err instanceof MissingDatabaseError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const db = connect(config.databaseUrl, {
+    poolSize: config.DB_POOL_SIZE,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+  });
+  if (file) markDatabaseCreated(file);
+  return db;
 }
 
 // The embedded default (SQLite, no ADMIN_TOKEN) gets a generated token, so the admin API has no guessable default.
@@ -64,10 +85,7 @@ function closeServer(server: Server): Promise<void> {
 async function main() {
   const base = configOrExit();
   const logger = createLogger(base.LOG_LEVEL);
-  const db = connect(base.databaseUrl, {
-    poolSize: base.DB_POOL_SIZE,
-    statementTimeoutMs: base.DB_STATEMENT_TIMEOUT_MS,
-  });
+  const db = connectOrExit(base);
   const { config, tokenFile } = withAdminToken(base, db);
   let ready = false;
   const transport = createMailTransport(config);

@@ -44,7 +44,8 @@ export interface LeadCreated {
 
 export interface ValidationIssue {
   path: string;
-  code: IssueCode;
+  /** `too_many_issues` ends a list that was cut short; its message says how many were left out. */
+  code: IssueCode | 'too_many_issues';
   message: string;
 }
 

@@ -44,6 +44,7 @@ export type IssueCode =
   | 'invalid_email'
   | 'invalid_phone'
   | 'invalid_chars'
+  | 'encoded_word'
   | 'invalid_type'
   | 'invalid_value'
   | 'unknown_field';
@@ -55,6 +56,7 @@ export const MESSAGES: Record<Locale, Record<IssueCode, string>> = {
     invalid_email: 'Bitte geben Sie eine gültige E-Mail-Adresse an.',
     invalid_phone: 'Bitte nur Ziffern, Leerzeichen und + - / ( ).',
     invalid_chars: 'Dieses Feld enthält unzulässige Steuerzeichen.',
+    encoded_word: 'Bitte ohne die Zeichenfolge =?…?= schreiben.',
     invalid_type: 'Dieser Wert hat den falschen Typ.',
     invalid_value: 'Dieser Wert ist nicht zulässig.',
     unknown_field: 'Dieses Feld ist unbekannt.',
@@ -65,6 +67,7 @@ export const MESSAGES: Record<Locale, Record<IssueCode, string>> = {
     invalid_email: 'Please enter a valid email address.',
     invalid_phone: 'Please use only digits, spaces and + - / ( ).',
     invalid_chars: 'This field contains control characters that are not allowed.',
+    encoded_word: 'Please leave out the sequence =?…?=.',
     invalid_type: 'This value has the wrong type.',
     invalid_value: 'This value is not allowed.',
     unknown_field: 'This field is unknown.',
@@ -79,6 +82,8 @@ export const CONTROL_TEXT = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u20
 // TLD).
 const EMAIL =
   /^(?=[^@]{1,64}@)[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)*@([\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+(\p{L}{2,63}|xn--[a-z0-9-]{1,59})$/u;
+// RFC 2047 encoded-word syntax: mail readers decode it in headers, so `=?UTF-8?B?…?=` could smuggle a CR/LF there.
+export const ENCODED_WORD = /=\?.*\?=/;
 export const PHONE = /^[\d +\-/()]*\d[\d +\-/()]*$/;
 
 /** Counts code points, so an emoji is one character, as a visitor would count it. */
@@ -98,6 +103,7 @@ export function checkField(field: LeadField, value: string): IssueCode | undefin
   const rule: FieldRule = LEAD_FIELDS[field];
   if (!value) return rule.required ? 'required' : undefined;
   if (!cleanText(value, rule.kind === 'text')) return 'invalid_chars';
+  if (rule.kind !== 'text' && ENCODED_WORD.test(value)) return 'encoded_word';
   if (codePoints(value) > rule.max) return 'too_long';
   if (rule.kind === 'email' && !EMAIL.test(value)) return 'invalid_email';
   if (rule.kind === 'phone' && !PHONE.test(value)) return 'invalid_phone';
@@ -107,6 +113,7 @@ export function checkField(field: LeadField, value: string): IssueCode | undefin
 /** Checks one attribution value; page addresses must be http(s), since the admin renders them as links. */
 export function checkSource(key: SourceKey, value: string): IssueCode | undefined {
   if (!cleanText(value)) return 'invalid_chars';
+  if (ENCODED_WORD.test(value)) return 'encoded_word';
   if (codePoints(value) > SOURCE_MAX) return 'too_long';
   if ((key === 'url' || key === 'referrer') && value && !/^https?:\/\//i.test(value)) return 'invalid_value';
   return undefined;

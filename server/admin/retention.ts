@@ -5,6 +5,7 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
 import { eraseLeadsIn, type LinkedTables, linkedTables } from '../store/erase.ts';
+import { scrubErased } from '../store/scrub.ts';
 import type { RetentionRules } from './retention-rules.ts';
 
 const DAY = 86_400_000;
@@ -61,7 +62,10 @@ export async function purgeExpired(db: Db, clock: Clock, rules: RetentionRules):
     if (!batch) return { ...result, skipped: true };
     for (const r of batch) result.byStatus[r.status] = (result.byStatus[r.status] ?? 0) + 1;
     result.purged += batch.length;
-    if (batch.length < BATCH) return result;
+    if (batch.length < BATCH) {
+      if (result.purged || result.orphans) await scrubErased(db);
+      return result;
+    }
   }
 }
 

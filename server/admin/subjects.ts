@@ -43,7 +43,8 @@ export function subjectRoutes(deps: AppDeps) {
   app.delete('/subjects', async (c) => {
     const { email } = parseQuery(SubjectQuerySchema, c.req.queries());
     const ids = (await leadsOf(deps.db, email)).map((r) => r.id);
-    const rows = ids.length ? await eraseLeads(deps.db, ids) : 0;
+    // Even with nothing left to delete: a repeated erase finishes the scrub an earlier one could not.
+    const rows = await eraseLeads(deps.db, ids);
     deps.logger.info({ leads: ids.length, rows }, 'subject erased');
     return c.json({ erased: { leads: ids.length, rows } });
   });

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig } from 'kysely';
+import { Kysely, PostgresDialect, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
+import { DbHealth } from './db-health.ts';
 import type { Database } from './schema.ts';
+import { PatientSqliteDialect } from './sqlite-busy.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -16,6 +18,8 @@ export interface Db {
   sqlite?: SqliteDatabase.Database;
   /** The pg pool on PostgreSQL (rate-limiter state, advisory locks); undefined on SQLite. */
   pgPool?: pg.Pool;
+  /** The current fault (disk full, locked, files deleted, PostgreSQL gone) and the checks behind /healthz. */
+  health: DbHealth;
 }
 
 export interface ConnectOptions {
@@ -35,8 +39,10 @@ export function connect(url: string, opts: ConnectOptions = {}): Db {
       statement_timeout: opts.statementTimeoutMs || undefined,
       connectionTimeoutMillis: 5000,
     });
-    // An idle client that loses its server must not crash the process; the next query reports it.
+    // A client that loses its server, idle or checked out between two queries, must not crash the process:
+    // the query in flight fails (answered 503) and the pool drops the broken client.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const safe = new URL(url);
     safe.password = '';
     return {
@@ -44,6 +50,7 @@ export function connect(url: string, opts: ConnectOptions = {}): Db {
       dialect: 'postgres',
       describe: safe.toString(),
       pgPool: pool,
+      health: new DbHealth(),
     };
   }
   const file = sqlitePath(url);
@@ -52,12 +59,16 @@ export function connect(url: string, opts: ConnectOptions = {}): Db {
   // WAL with synchronous=FULL: an acknowledged commit survives a crash of the process and of the machine.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('busy_timeout = 5000');
+  // No busy wait inside the event loop: PatientSqliteDialect waits for a lock on timers instead.
+  sqlite.pragma('busy_timeout = 0');
+  // Art. 17: deleted rows are overwritten with zeros instead of lingering in free pages.
+  sqlite.pragma('secure_delete = on');
   return {
-    kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
+    kysely: new Kysely<Database>({ dialect: new PatientSqliteDialect({ database: withStatementCache(sqlite) }) }),
     dialect: 'sqlite',
     describe: file,
     sqlite,
+    health: new DbHealth({ file, handle: sqlite }),
   };
 }
 

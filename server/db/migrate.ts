@@ -31,6 +31,7 @@ async function withMigrationConnection<T>(db: Db, run: (kysely: Kysely<Database>
     statement_timeout: undefined,
   });
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     return await run(kysely);

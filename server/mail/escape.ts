@@ -12,7 +12,8 @@ const NOT_ONE_LINE = /[\0-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/
  * Folds a value onto one clean line: header values must never carry CR/LF, even though validation already refused it.
  */
 export function oneLine(value: string, max = 200): string {
-  const flat = value.replace(NOT_ONE_LINE, ' ').replace(/\s+/g, ' ').trim();
+  // "=?" gets a space so text stored before encoded words were refused can never be decoded by a mail reader.
+  const flat = value.replace(NOT_ONE_LINE, ' ').replace(/\s+/g, ' ').replace(/=\?/g, '= ?').trim();
   const chars = [...flat];
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : flat;
 }

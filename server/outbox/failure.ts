@@ -1,4 +1,5 @@
 import { ERROR_CODES } from '../errors.ts';
+import { maskEmails } from '../privacy/mask-emails.ts';
 
 export interface Failure {
   /** Retrying would get the same answer: the job goes to 'dead' at once. */
@@ -13,8 +14,8 @@ export class PermanentJobError extends Error {}
 // Faults in our own message or settings: a retry would send the same thing and fail the same way.
 const PERMANENT_CODES = new Set(['ECONFIG', 'EENVELOPE', 'EFILEACCESS', 'EURLACCESS', 'EMAXRECIPIENTS', 'EOTP']);
 
-/** One line of at most 500 characters, for jobs.last_error. */
-export const clip = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 500);
+/** One line of at most 500 characters with addresses masked, for jobs.last_error and job_attempts.error. */
+export const clip = (text: string) => maskEmails(text.replace(/\s+/g, ' ').trim()).slice(0, 500);
 
 /**
  * Sorts an SMTP fault: a 5xx reply is permanent, a 4xx reply or a fault without a reply (network, timeout) is retried.

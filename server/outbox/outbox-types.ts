@@ -31,7 +31,7 @@ export interface OutboxOptions {
   /** Real-time poll interval; wake() and due retries come sooner. */
   pollMs?: number;
   backoff?: BackoffOptions;
-  /** Defaults to the mail lease, which outlasts every SMTP timeout. */
+  /** Defaults to a short lease that a heartbeat renews while the job is held. */
   leaseMs?: number;
   concurrency?: number;
 }

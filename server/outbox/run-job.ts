@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { finishJob, type JobOutcome, type JobRow } from '../store/jobs.ts';
 import type { BackoffOptions } from './backoff.ts';
 import type { JobHandler } from './handlers.ts';
+import { persistently } from './heartbeat.ts';
 import type { OutboxDeps } from './outbox-types.ts';
 import { decideOutcome, exhausted, outcomeName } from './outcome.ts';
 
@@ -33,12 +34,14 @@ export async function runJob(
   job: JobRow,
   handler: JobHandler,
   sent: () => void,
+  giveUp: () => boolean = () => false,
 ): Promise<void> {
   const max = handler.maxAttempts ?? deps.config.MAIL_MAX_ATTEMPTS;
   const outcome = exhausted(job, max) ?? (await attempt(deps, job, handler, max, backoff));
   // The next claim can now share its commit with this finish (group commit on SQLite).
   sent();
-  const current = await finishJob(deps.db, job, outcome, deps.clock());
+  // Held (and its lease renewed) until the outcome is written, however long the database is down meanwhile.
+  const current = await persistently(() => finishJob(deps.db, job, outcome, deps.clock()), giveUp);
   logOutcome(deps.logger, job, outcome, current);
   try {
     await deps.onOutcome?.({ job, outcome: outcomeName(outcome), current });

@@ -16,7 +16,7 @@ export async function nextWait(
     const soonest = Math.min(...due.map((d) => d.getTime()));
     if (Number.isFinite(soonest)) return Math.min(pollMs, Math.max(MIN_WAIT_MS, soonest - deps.clock().getTime()));
   } catch (err) {
-    deps.logger.warn({ err }, 'outbox: could not read the next due time; polling');
+    if (!deps.db.health.report(err)) deps.logger.warn({ err }, 'outbox: could not read the next due time; polling');
   }
   return pollMs;
 }

@@ -3,9 +3,13 @@ import { claimJobs, type JobRow, releaseJobs } from '../store/jobs.ts';
 import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.ts';
 import { allowance, type JobKinds, kindsOf } from './claiming.ts';
 import { type HandlerMap, handlerMap } from './handlers.ts';
+import { HEARTBEAT_LEASE_MS, type Heartbeat, startHeartbeat } from './heartbeat.ts';
 import type { Outbox, OutboxDeps, OutboxOptions } from './outbox-types.ts';
 import { runJob } from './run-job.ts';
 import { nextWait } from './scheduling.ts';
+
+// On stop, how long an outcome may keep waiting for the database before its job is left to the lease.
+const STOP_RECORD_MS = 5000;
 
 /** The in-process worker: claims due jobs in batches, runs them within the concurrency, and sleeps until the next. */
 class OutboxWorker implements Outbox {
@@ -29,6 +33,8 @@ class OutboxWorker implements Outbox {
   private fillAgain = false;
   private wakePending = false;
   private capFreesAt: Date | undefined;
+  private readonly heartbeat: Heartbeat;
+  private stopDeadline = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly deps: OutboxDeps,
@@ -37,9 +43,11 @@ class OutboxWorker implements Outbox {
     this.handlers = handlerMap(opts.handlers);
     this.kinds = kindsOf(this.handlers);
     this.concurrency = opts.concurrency ?? deps.config.MAIL_CONCURRENCY;
-    this.leaseMs = opts.leaseMs ?? mailTimeouts(deps.config).leaseMs;
+    // A short lease that the heartbeat renews while the job is held: a dead worker's jobs are free within one lease.
+    this.leaseMs = opts.leaseMs ?? Math.min(HEARTBEAT_LEASE_MS, mailTimeouts(deps.config).leaseMs);
     this.pollMs = opts.pollMs ?? 1000;
     this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
+    this.heartbeat = startHeartbeat(deps.db, deps.clock, deps.logger, this.leaseMs);
   }
 
   start(): void {
@@ -61,12 +69,14 @@ class OutboxWorker implements Outbox {
   async stop(): Promise<void> {
     this.running = false;
     this.stopping = true;
+    this.stopDeadline = Date.now() + STOP_RECORD_MS;
     clearTimeout(this.timer);
     await this.filling;
     await Promise.allSettled([...this.inFlight]);
     await releaseJobs(this.deps.db, this.ready.splice(0)).catch((err: unknown) =>
       this.deps.logger.warn({ err }, 'outbox: could not hand back claimed jobs; they run after their lease'),
     );
+    this.heartbeat.stop();
   }
 
   async drainOnce(): Promise<number> {
@@ -94,7 +104,9 @@ class OutboxWorker implements Outbox {
       this.sending--;
       this.nudge();
     };
-    const run: Promise<void> = runJob(this.deps, this.backoff, job, handler, free)
+    this.heartbeat.hold(job);
+    const giveUp = () => this.stopping && Date.now() > this.stopDeadline;
+    const run: Promise<void> = runJob(this.deps, this.backoff, job, handler, free, giveUp)
       .catch((err: unknown) =>
         this.deps.logger.error(
           { err, jobId: job.id },
@@ -102,6 +114,7 @@ class OutboxWorker implements Outbox {
         ),
       )
       .finally(() => {
+        this.heartbeat.drop(job);
         this.inFlight.delete(run);
         if (handler.isMail) this.inFlightMail--;
         free();
@@ -119,6 +132,7 @@ class OutboxWorker implements Outbox {
         this.capFreesAt = allowed.capFreesAt;
         const claim = { kinds: allowed.kinds, limit: allowed.limit, now: this.deps.clock(), leaseMs: this.leaseMs };
         this.ready = await claimJobs(this.deps.db, claim);
+        for (const held of this.ready) this.heartbeat.hold(held);
         if (!this.ready.length) break;
       }
       this.launch(this.ready.shift()!);
@@ -141,7 +155,9 @@ class OutboxWorker implements Outbox {
           total += await this.fillOnce();
         } while (this.fillAgain && !this.stopping);
       } catch (err) {
-        this.deps.logger.error({ err }, 'outbox: claiming jobs failed; trying again at the next poll');
+        // A database fault is logged once by db.health, not once per poll.
+        if (!this.deps.db.health.report(err))
+          this.deps.logger.error({ err }, 'outbox: claiming jobs failed; trying again at the next poll');
       } finally {
         this.filling = undefined;
       }

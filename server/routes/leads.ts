@@ -32,7 +32,7 @@ export function leadRoutes(deps: AppDeps) {
     const raw = await readJson(c);
     const locale = requestLocale(raw, c.req.header('accept-language'));
     const parsed = parseLead(raw, locale);
-    if (!parsed.ok) throw validationFailed(parsed.issues);
+    if (!parsed.ok) throw validationFailed(parsed.issues, locale);
     const { website, challenge, pow, ...fields } = parsed.lead;
     const verdict = await guard.classify({ website, challenge, pow });
     try {

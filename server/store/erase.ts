@@ -1,6 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
+import { ERROR_CODES, unavailable } from '../errors.ts';
+import { scrubErased } from './scrub.ts';
 
 export interface LinkedTables {
   byLead: string[];
@@ -46,5 +48,13 @@ export async function eraseLeadsIn(trx: Kysely<Database>, tables: LinkedTables, 
 /** Erases the leads and everything derived from them in one transaction. */
 export async function eraseLeads(db: Db, leadIds: string[]): Promise<number> {
   const tables = await linkedTables(db);
-  return db.kysely.transaction().execute((trx) => eraseLeadsIn(trx, tables, leadIds));
+  const rows = await db.kysely.transaction().execute((trx) => eraseLeadsIn(trx, tables, leadIds));
+  // Then scrub their bytes from the files: secure_delete zeroed the pages, a truncating checkpoint drops old WAL frames.
+  if (!(await scrubErased(db)))
+    throw unavailable(
+      'The rows are erased, but their bytes stay in the WAL while another process reads the database; send the same request again.',
+      ERROR_CODES.ERASE_UNSCRUBBED,
+      5,
+    );
+  return rows;
 }

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
+import type { DbHealth } from '../db/db-health.ts';
 import type { Database } from '../db/schema.ts';
 
 type Work<T> = (conn: Kysely<Database>) => Promise<T>;
@@ -19,7 +20,10 @@ export class GroupCommit {
   private flushing = false;
   private scheduled = false;
 
-  constructor(private readonly kysely: Kysely<Database>) {}
+  constructor(
+    private readonly kysely: Kysely<Database>,
+    private readonly health?: DbHealth,
+  ) {}
 
   run<T>(work: Work<T>, durable = true): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -48,6 +52,9 @@ export class GroupCommit {
     const relaxed = !batch.some((item) => item.durable);
     try {
       await this.kysely.connection().execute(async (conn) => {
+        // Never write into a deleted file: whatever it took would vanish with the process.
+        this.health?.assertFiles();
+        if (this.health?.wantsCheckpoint()) await sql`pragma wal_checkpoint(truncate)`.execute(conn).catch(() => {});
         if (relaxed) await sql`pragma synchronous = normal`.execute(conn);
         await sql`begin immediate`.execute(conn);
         try {
@@ -62,6 +69,8 @@ export class GroupCommit {
             await sql`release gc`.execute(conn);
           }
           await sql`commit`.execute(conn);
+          // Deleted while this batch ran: it went into the vanished file, so none of it is acknowledged.
+          this.health?.assertFiles();
         } catch (err) {
           await sql`rollback`.execute(conn).catch(() => {});
           throw err;
@@ -71,9 +80,11 @@ export class GroupCommit {
       });
     } catch (err) {
       // The commit itself failed: nothing of this batch is stored, so every caller hears it.
+      this.health?.report(err);
       for (const item of batch) item.reject(err);
       return this.done();
     }
+    this.health?.recovered();
     batch.forEach((item, i) => {
       const r = results[i];
       if (r.ok) item.resolve(r.value);
@@ -97,10 +108,17 @@ const committers = new WeakMap<Db, GroupCommit>();
  * durable commit). Leads and admin changes stay synchronous=FULL.
  */
 export function inTransaction<T>(db: Db, work: Work<T>, opts: { durable?: boolean } = {}): Promise<T> {
-  if (db.dialect !== 'sqlite') return db.kysely.transaction().execute(work);
+  if (db.dialect !== 'sqlite')
+    return db.kysely
+      .transaction()
+      .execute(work)
+      .then((value) => {
+        db.health.recovered();
+        return value;
+      });
   let gc = committers.get(db);
   if (!gc) {
-    gc = new GroupCommit(db.kysely);
+    gc = new GroupCommit(db.kysely, db.health);
     committers.set(db, gc);
   }
   return gc.run(work, opts.durable ?? true);

@@ -251,3 +251,23 @@ export async function nextDueAt(db: Db, kinds: string[]): Promise<Date | undefin
     .filter((due): due is string => Boolean(due));
   return times.length ? new Date(times.sort()[0]) : undefined;
 }
+
+/** Extends the lease of jobs this worker still holds (fenced by attempts), so a long send is never claimed twice. */
+export async function renewLeases(db: Db, jobs: JobRow[], leaseUntil: Date): Promise<void> {
+  if (!jobs.length) return;
+  const until = leaseUntil.toISOString();
+  await inTransaction(
+    db,
+    async (trx) => {
+      for (const job of jobs)
+        await trx
+          .updateTable('jobs')
+          .set({ lease_until: until })
+          .where('id', '=', job.id)
+          .where('state', '=', 'sending')
+          .where('attempts', '=', job.attempts)
+          .execute();
+    },
+    { durable: false },
+  );
+}

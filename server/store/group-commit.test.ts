@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshSqlite, type TestDb } from '../testing/databases.ts';
 import { inTransaction } from './group-commit.ts';
@@ -41,5 +43,18 @@ describe('group commit on SQLite', () => {
     expect(
       await t.db.kysely.selectFrom('audit_log').select('id').where('id', '=', 'gc-after').executeTakeFirst(),
     ).toEqual({ id: 'gc-after' });
+  });
+
+  it('keeps synchronous=FULL for the next leads when a bookkeeping batch cannot even begin', async () => {
+    const other = new Database(t.url.replace(/^sqlite:/, ''));
+    other.exec('begin exclusive');
+    const relaxed = inTransaction(t.db, async (conn) => conn.insertInto('audit_log').values(row('gc-busy')).execute(), {
+      durable: false,
+    });
+    await expect(relaxed).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) });
+    other.exec('rollback');
+    other.close();
+    const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(t.db.kysely);
+    expect(rows[0].synchronous).toBe(2);
   });
 });

@@ -4,6 +4,7 @@ import type { DbHealth } from '../db/db-health.ts';
 import type { Database } from '../db/schema.ts';
 
 type Work<T> = (conn: Kysely<Database>) => Promise<T>;
+type Result = { ok: true; value: unknown } | { ok: false; err: unknown };
 interface Pending {
   work: Work<unknown>;
   durable: boolean;
@@ -47,7 +48,7 @@ export class GroupCommit {
     this.flushing = true;
     const batch = this.queue;
     this.queue = [];
-    const results: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
+    const results: Result[] = [];
     // A batch of outbox bookkeeping only skips the fsync; the next durable commit syncs it along.
     const relaxed = !batch.some((item) => item.durable);
     try {
@@ -56,25 +57,19 @@ export class GroupCommit {
         this.health?.assertFiles();
         if (this.health?.wantsCheckpoint()) await sql`pragma wal_checkpoint(truncate)`.execute(conn).catch(() => {});
         if (relaxed) await sql`pragma synchronous = normal`.execute(conn);
-        await sql`begin immediate`.execute(conn);
         try {
-          for (const item of batch) {
-            await sql`savepoint gc`.execute(conn);
-            try {
-              results.push({ ok: true, value: await item.work(conn) });
-            } catch (err) {
-              await sql`rollback to gc`.execute(conn);
-              results.push({ ok: false, err });
-            }
-            await sql`release gc`.execute(conn);
+          await sql`begin immediate`.execute(conn);
+          try {
+            for (const item of batch) results.push(await this.step(conn, item));
+            await sql`commit`.execute(conn);
+            // Deleted while this batch ran: it went into the vanished file, so none of it is acknowledged.
+            this.health?.assertFiles();
+          } catch (err) {
+            await sql`rollback`.execute(conn).catch(() => {});
+            throw err;
           }
-          await sql`commit`.execute(conn);
-          // Deleted while this batch ran: it went into the vanished file, so none of it is acknowledged.
-          this.health?.assertFiles();
-        } catch (err) {
-          await sql`rollback`.execute(conn).catch(() => {});
-          throw err;
         } finally {
+          // Also when BEGIN fails: the next batch may hold leads, which must be synced.
           if (relaxed) await sql`pragma synchronous = full`.execute(conn);
         }
       });
@@ -91,6 +86,23 @@ export class GroupCommit {
       else item.reject(r.err);
     });
     this.done();
+  }
+
+  // One item in its own savepoint. A full disk or an I/O error can end the whole transaction (SQLite rolls it back
+  // by itself), and the savepoint is gone with it: the batch then fails with that fault, not with "no such savepoint".
+  private async step(conn: Kysely<Database>, item: Pending): Promise<Result> {
+    await sql`savepoint gc`.execute(conn);
+    let result: Result;
+    try {
+      result = { ok: true, value: await item.work(conn) };
+    } catch (err) {
+      await sql`rollback to gc`.execute(conn).catch(() => Promise.reject(err));
+      result = { ok: false, err };
+    }
+    await sql`release gc`
+      .execute(conn)
+      .catch((releaseErr: unknown) => Promise.reject(result.ok ? releaseErr : result.err));
+    return result;
   }
 
   private done(): void {

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import { classifyMailError, PermanentJobError } from '../outbox/failure.ts';
-import type { JobHandler } from '../outbox/handlers.ts';
+import { type JobHandler, leadOfJob } from '../outbox/handlers.ts';
 import { consentRecord } from '../store/marketing-consent.ts';
 import { buildOptInMail } from './optin-mail.ts';
 import { OPTIN_KIND } from './optin-request.ts';
@@ -19,16 +19,11 @@ export const mailMarketingOptIn: JobHandler = {
   kind: OPTIN_KIND,
   isMail: true,
   maxAttempts: 5,
-  async run({ job, db, config, clock, transport }) {
-    if (!job.lead_id) throw new PermanentJobError('job has no lead_id');
-    const lead = await db.kysely
-      .selectFrom('leads')
-      .select(['id', 'name', 'email', 'locale', 'status'])
-      .where('id', '=', job.lead_id)
-      .executeTakeFirst();
-    const record = lead && (await consentRecord(db.kysely, lead.id));
-    if (!lead || !record)
-      throw new PermanentJobError(`lead ${job.lead_id} or its consent record no longer exists (erased?)`);
+  async run(ctx) {
+    const { job, db, config, clock, transport } = ctx;
+    const lead = await leadOfJob(ctx);
+    const record = await consentRecord(db.kysely, lead.id);
+    if (!record) throw new PermanentJobError(`the consent record of lead ${job.lead_id} no longer exists (erased?)`);
     if (lead.status === 'spam') throw new PermanentJobError('lead was marked as spam; no opt-in mail');
     if (record.state === 'confirmed') throw new PermanentJobError('consent already confirmed; no mail needed');
     if (Date.parse(record.expires_at) <= clock().getTime())

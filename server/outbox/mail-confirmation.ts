@@ -8,7 +8,7 @@ import { buildConfirmation } from '../mail/confirmation.ts';
 import { JOB_KINDS } from '../store/job-kinds.ts';
 import { type NewJob, recentJobExists } from '../store/jobs.ts';
 import { classifyMailError, PermanentJobError } from './failure.ts';
-import type { JobHandler } from './handlers.ts';
+import { type JobHandler, leadOfJob } from './handlers.ts';
 
 /** At most one confirmation per address in this window, so the form cannot be used to flood someone's inbox. */
 export const CONFIRMATION_WINDOW_MS = 24 * 60 * 60_000;
@@ -44,17 +44,11 @@ export const mailConfirmation: JobHandler = {
   isMail: true,
   // A courtesy mail gets fewer tries than the notification: sales has the lead either way.
   maxAttempts: 5,
-  async run({ job, db, config, transport }) {
-    if (!job.lead_id) throw new PermanentJobError('job has no lead_id');
-    const lead = await db.kysely
-      .selectFrom('leads')
-      .select(['id', 'name', 'email', 'locale', 'status'])
-      .where('id', '=', job.lead_id)
-      .executeTakeFirst();
-    if (!lead) throw new PermanentJobError(`lead ${job.lead_id} no longer exists (erased?)`);
+  async run(ctx) {
+    const lead = await leadOfJob(ctx);
     // An admin may have marked it spam after it was stored: the visitor then gets nothing.
     if (lead.status === 'spam') throw new PermanentJobError('lead was marked as spam; no confirmation');
-    await transport.send(buildConfirmation(lead, config));
+    await ctx.transport.send(buildConfirmation(lead, ctx.config));
   },
   classify: classifyMailError,
 };

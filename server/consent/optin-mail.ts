@@ -3,6 +3,7 @@ import type { Options } from 'nodemailer/lib/mailer';
 import type { LeadsTable } from '../db/schema.ts';
 import { displayName, escapeHtml, oneLine } from '../mail/escape.ts';
 import { leadMessageId } from '../mail/message-id.ts';
+import { visitorMailHtml } from '../mail/visitor-mail-html.ts';
 import { OPTIN_STRINGS } from './optin-strings.ts';
 
 export interface OptInMailSettings {
@@ -34,17 +35,20 @@ export function buildOptInMail(
   const paragraphs = [s.greeting(name), ...s.mailBody(company, until)];
   const signature = [company, ...settings.companyContact.map((line) => oneLine(line, 200))];
   const text = `${[...paragraphs, `${s.linkLabel}:\n${link}`, `${s.closing}\n${signature.join('\n')}`, '--', s.notYou].join('\n\n')}\n`;
-  const p = (t: string) => `<p>${escapeHtml(t)}</p>`;
-  const html = [
-    `<!doctype html><html lang="${lead.locale === 'en' ? 'en' : 'de'}"><head><meta charset="utf-8"><title>${escapeHtml(s.subject(company))}</title></head>`,
-    '<body style="font-family:system-ui,sans-serif;font-size:15px;line-height:1.5;color:#1a1a1a">',
-    ...paragraphs.map(p),
+  const extra = [
     `<p><a href="${escapeHtml(link)}" style="display:inline-block;padding:10px 18px;background:#0b5cad;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(s.linkLabel)}</a></p>`,
     `<p style="font-size:13px;word-break:break-all">${escapeHtml(link)}</p>`,
-    `<p>${escapeHtml(s.closing)}<br>${signature.map(escapeHtml).join('<br>')}</p>`,
-    `<p style="color:#666;font-size:13px">${escapeHtml(s.notYou)}</p>`,
-    '</body></html>',
-  ].join('\n');
+  ];
+  const lang = lead.locale === 'en' ? 'en' : 'de';
+  const html = visitorMailHtml({
+    lang,
+    title: s.subject(company),
+    paragraphs,
+    extra,
+    closing: s.closing,
+    signature,
+    notYou: s.notYou,
+  });
   return {
     from: settings.MAIL_FROM,
     to: { name, address: lead.email },

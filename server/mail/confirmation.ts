@@ -1,8 +1,9 @@
 import type { Options } from 'nodemailer/lib/mailer';
 import type { LeadsTable } from '../db/schema.ts';
 import { CONFIRMATION_STRINGS } from './confirmation-strings.ts';
-import { displayName, escapeHtml, oneLine } from './escape.ts';
+import { displayName, oneLine } from './escape.ts';
 import { leadMessageId } from './message-id.ts';
+import { visitorMailHtml } from './visitor-mail-html.ts';
 
 export interface ConfirmationSettings {
   MAIL_FROM: string;
@@ -22,16 +23,15 @@ export function buildConfirmation(lead: ConfirmationLead, settings: Confirmation
   const signature = [company, ...settings.companyContact.map((line) => oneLine(line, 200))];
   const paragraphs = [s.greeting(name), ...s.body(company)];
   const text = `${[...paragraphs, `${s.closing}\n${signature.join('\n')}`, '--', s.notYou].join('\n\n')}\n`;
-  const p = (t: string) => `<p>${escapeHtml(t)}</p>`;
-  const html = [
-    `<!doctype html><html lang="${lead.locale === 'en' ? 'en' : 'de'}"><head><meta ` +
-      `charset="utf-8"><title>${escapeHtml(s.subject(company))}</title></head>`,
-    '<body style="font-family:system-ui,sans-serif;font-size:15px;line-height:1.5;color:#1a1a1a">',
-    ...paragraphs.map(p),
-    `<p>${escapeHtml(s.closing)}<br>${signature.map(escapeHtml).join('<br>')}</p>`,
-    `<p style="color:#666;font-size:13px">${escapeHtml(s.notYou)}</p>`,
-    '</body></html>',
-  ].join('\n');
+  const lang = lead.locale === 'en' ? 'en' : 'de';
+  const html = visitorMailHtml({
+    lang,
+    title: s.subject(company),
+    paragraphs,
+    closing: s.closing,
+    signature,
+    notYou: s.notYou,
+  });
   return {
     from: settings.MAIL_FROM,
     to: { name, address: lead.email },

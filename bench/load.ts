@@ -8,6 +8,12 @@ export interface LoadResult {
   errors: number;
 }
 
+export interface LoadOptions {
+  connections?: number;
+  /** Requests per second over all connections (autocannon's overallRate); unset: as fast as answers come. */
+  overallRate?: number;
+}
+
 const lead = JSON.stringify({
   name: 'Jürgen Größe',
   email: 'juergen@example.de',
@@ -18,8 +24,10 @@ const lead = JSON.stringify({
   source: { url: 'https://www.kunde.de/leistungen?utm_source=newsletter', utm_source: 'newsletter' },
 });
 
-/** Posts the same lead body for `seconds` from `connections` keep-alive connections spread over the urls. */
-export async function postLoad(urls: string[], seconds: number, connections = 32): Promise<LoadResult> {
+/** Posts the same lead body for `seconds` from keep-alive connections spread over the urls. */
+export async function postLoad(urls: string[], seconds: number, opts: LoadOptions = {}): Promise<LoadResult> {
+  const connections = opts.connections ?? 32;
+  const share = (n: number) => Math.max(1, Math.round(n / urls.length));
   const runs = await Promise.all(
     urls.map((url) =>
       autocannon({
@@ -27,8 +35,9 @@ export async function postLoad(urls: string[], seconds: number, connections = 32
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: lead,
-        connections: Math.max(1, Math.round(connections / urls.length)),
+        connections: share(connections),
         duration: seconds,
+        ...(opts.overallRate ? { overallRate: share(opts.overallRate) } : {}),
       }),
     ),
   );

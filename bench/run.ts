@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type ServerProcess, startServerProcess } from '../server/testing/server-process.ts';
 import { type LoadResult, postLoad } from './load.ts';
 import { bareMailLoop, outboxDrain } from './mail-drain.ts';
+import { requestPath } from './request-path.ts';
 import { scaleOut } from './scale-out.ts';
 import { startUp } from './start-up.ts';
 import { widgetFigures } from './widget.ts';
@@ -79,6 +80,7 @@ const sections: Record<string, () => Promise<void>> = {
   ingest,
   mail,
   widget: () => widgetFigures(),
+  requestPath,
   scaleOut,
   startUp,
 };

@@ -18,6 +18,7 @@ server.listen(0, '127.0.0.1', () => {
   const address = server.server.address();
   console.log(`listens on smtp://localhost:${typeof address === 'object' && address ? address.port : 0} (sink)`);
 });
+process.on('SIGUSR2', () => console.log(`received ${count}`));
 process.on('SIGTERM', () => {
   console.log(`received ${count}`);
   server.close(() => process.exit(0));

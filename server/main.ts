@@ -4,18 +4,19 @@ import { ensureAdminTokenFile } from './admin/token-file.ts';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { checkpointElsewhere } from './db/checkpoints.ts';
 import { connect, type Db, sqlitePath } from './db/connect.ts';
 import { guardAgainstFreshDatabase, MissingDatabaseError, markDatabaseCreated } from './db/fresh-guard.ts';
 import { migrate } from './db/migrate.ts';
 import { ERROR_CODES } from './errors.ts';
 import { createLogger } from './logger.ts';
 import { mailTimeouts } from './mail/timeouts.ts';
-import { createMailTransport } from './mail/transport.ts';
+import { describeMailTransport } from './mail/transport.ts';
 import { createMetrics } from './observability/metrics.ts';
-import type { OutcomeEvent } from './outbox/outbox-types.ts';
+import type { OutcomeName } from './outbox/outbox-types.ts';
 import { WIDGET_FILE } from './paths.ts';
 import { startBanner } from './start-banner.ts';
-import { startOutbox } from './start-outbox.ts';
+import { startOutboxThread } from './start-outbox-thread.ts';
 
 type Server = ReturnType<typeof serve>;
 
@@ -88,10 +89,10 @@ async function main() {
   const db = connectOrExit(base);
   const { config, tokenFile } = withAdminToken(base, db);
   let ready = false;
-  const transport = createMailTransport(config);
   const metrics = createMetrics(db, { processMetrics: true });
-  const onOutcome = (e: OutcomeEvent) => metrics.jobOutcome(e.job.kind, e.outcome);
-  const outbox = startOutbox({ config, db, clock: systemClock, logger, transport, onOutcome });
+  const onOutcome = (kind: string, outcome: OutcomeName) => metrics.jobOutcome(kind, outcome);
+  const outbox = startOutboxThread({ logger, env: process.env, onOutcome });
+  checkpointElsewhere(db);
   const wakeOutbox = () => outbox.wake();
   const app = createApp({
     config,
@@ -111,8 +112,9 @@ async function main() {
   const retention = startRetention({ db, clock: systemClock, logger, rules: config.RETENTION_DAYS });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  logger.info({ port, database: db.describe, mail: transport.describe }, 'started');
-  console.log(startBanner({ port, config, db, mail: transport.describe, tokenFile }));
+  const mail = describeMailTransport(config);
+  logger.info({ port, database: db.describe, mail }, 'started');
+  console.log(startBanner({ port, config, db, mail, tokenFile }));
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -125,7 +127,6 @@ async function main() {
     await closeServer(server);
     retention.stop();
     await outbox.stop();
-    transport.close();
     await db.kysely.destroy();
     logger.info('stopped');
     process.exit(0);

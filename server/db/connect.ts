@@ -24,6 +24,8 @@ export interface Db {
 
 export interface ConnectOptions {
   poolSize?: number;
+  /** SQLite: open an existing file only, never create one (a second connection beside the main one). */
+  mustExist?: boolean;
   statementTimeoutMs?: number;
 }
 
@@ -55,7 +57,7 @@ export function connect(url: string, opts: ConnectOptions = {}): Db {
   }
   const file = sqlitePath(url);
   mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new SqliteDatabase(file);
+  const sqlite = new SqliteDatabase(file, { fileMustExist: opts.mustExist === true });
   // WAL with synchronous=FULL: an acknowledged commit survives a crash of the process and of the machine.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');

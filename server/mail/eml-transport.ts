@@ -42,7 +42,7 @@ export function createEmlTransport(mailDir: string): MailTransport {
     disableUrlAccess: true,
   });
   return {
-    describe: `.eml files in ${mailDir} (set SMTP_URL to send)`,
+    describe: emlDescription(mailDir),
     async send(mail) {
       const info = await mailer.sendMail({ ...mail, disableFileAccess: true, disableUrlAccess: true });
       await mkdir(mailDir, { recursive: true });
@@ -57,3 +57,5 @@ export function createEmlTransport(mailDir: string): MailTransport {
     },
   };
 }
+
+export const emlDescription = (mailDir: string) => `.eml files in ${mailDir} (set SMTP_URL to send)`;

@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
-import { createEmlTransport } from './eml-transport.ts';
+import { createEmlTransport, emlDescription } from './eml-transport.ts';
 import type { MailTransport } from './mail-transport.ts';
 import { mailTimeouts } from './timeouts.ts';
 
@@ -9,6 +9,11 @@ function describeSmtp(url: string): string {
   safe.password = '';
   safe.username = '';
   return `SMTP ${safe.host}`;
+}
+
+/** Where mail goes, for the start banner (no credentials). */
+export function describeMailTransport(config: Config): string {
+  return config.SMTP_URL ? describeSmtp(config.SMTP_URL) : emlDescription(config.mailDir);
 }
 
 /** Pooled SMTP with our own timeouts when SMTP_URL is set, else .eml files under the mail dir. */

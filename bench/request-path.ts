@@ -1,0 +1,88 @@
+// Bench section "requestPath": the built server with real SMTP delivery running, against a bare hono route.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../server/paths.ts';
+import { type ServerProcess, startServerProcess } from '../server/testing/server-process.ts';
+import { type LoadResult, postLoad } from './load.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const RATE = Number(process.env.BENCH_RATE ?? 1000);
+
+const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
+const fmt = (r: LoadResult) =>
+  `${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`;
+const statusMb = (pid: number, field: string) =>
+  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+
+const serverEnv = (smtpUrl: string): Record<string, string> => ({
+  DATA_DIR: mkdtempSync(join(tmpdir(), 'bl-bench-path-')),
+  LOG_LEVEL: 'error',
+  MIN_FILL_SECONDS: '0',
+  RATE_LIMIT_PER_MINUTE: '0',
+  RATE_LIMIT_PER_DAY: '0',
+  SMTP_URL: smtpUrl,
+  MAIL_FROM: 'Leads <leads@kunde.de>',
+  SALES_INBOX: 'vertrieb@kunde.de',
+});
+
+async function stop(proc: ServerProcess) {
+  proc.child.kill('SIGTERM');
+  await proc.exited;
+}
+
+/** How many mails the sink has taken so far (it prints its count on SIGUSR2). */
+async function sinkCount(sink: ServerProcess): Promise<number> {
+  const before = sink.output().length;
+  sink.child.kill('SIGUSR2');
+  for (let i = 0; i < 100; i++) {
+    const m = /received (\d+)/.exec(sink.output().slice(before));
+    if (m) return Number(m[1]);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('the SMTP sink did not answer');
+}
+
+/** Seconds after the load until the sink has every mail of the run (at most 120 s). */
+async function catchUp(sink: ServerProcess, want: number): Promise<number> {
+  const t0 = performance.now();
+  while ((await sinkCount(sink)) < want && performance.now() - t0 < 120_000)
+    await new Promise((r) => setTimeout(r, 200));
+  return (performance.now() - t0) / 1000;
+}
+
+async function measureServer(sink: ServerProcess, load: (url: string) => Promise<LoadResult>) {
+  const proc = await startServerProcess(serverEnv(sink.url), 30_000, 'dist/node/server/main.js');
+  await postLoad([proc.url], 2, { connections: 10 }); // warm-up: JIT, page cache, the SMTP pool
+  const before = await sinkCount(sink);
+  const result = await load(proc.url);
+  const peakMb = statusMb(proc.child.pid!, 'VmHWM');
+  // Every lead of the warm-up and the run is mailed; the sink counts all of them.
+  const caughtUpS = await catchUp(sink, before + Math.floor(result.rps * SECONDS * 0.999));
+  await stop(proc);
+  return { result, peakMb, caughtUpS };
+}
+
+/** Issue-14 figures: saturated ingest and a steady rate, each with SMTP delivery running, and peak memory. */
+export async function requestPath(): Promise<void> {
+  spawnSync('npm', ['run', 'build'], { cwd: PROJECT_ROOT, stdio: 'ignore' });
+  const sink = await startServerProcess({}, 30_000, 'bench/smtp-sink.ts');
+  const bare = await startServerProcess({}, 30_000, 'bench/bare-server.ts');
+  await postLoad([bare.url], 2, { connections: 10 });
+  const base = await postLoad([bare.url], SECONDS, { connections: 10 });
+  await stop(bare);
+  const steady = await measureServer(sink, (url) => postLoad([url], SECONDS, { connections: 50, overallRate: RATE }));
+  const saturated = await measureServer(sink, (url) => postLoad([url], SECONDS, { connections: 10 }));
+  await stop(sink);
+  const line = (name: string, m: Awaited<ReturnType<typeof measureServer>>) =>
+    `${name}${fmt(m.result)}; peak RSS ${m.peakMb.toFixed(0)} MB; mail caught up ${m.caughtUpS.toFixed(1)} s later`;
+  console.log(`\n## Request path: the built server, SMTP delivery to a sink process running, ${SECONDS} s each`);
+  console.log(`bare hono route, 10 connections:       ${fmt(base)}`);
+  console.log(line(`POST /api/leads, steady ${RATE}/s:       `, steady));
+  console.log(line('POST /api/leads, 10 connections:       ', saturated));
+  console.log(
+    `steady p99 ${steady.result.p99} ms (goal <= 10 ms, every answer 201); saturated ${pct(saturated.result.rps, base.rps)} ` +
+      `of the bare route (goal >= 25 %); peak RSS ${steady.peakMb.toFixed(0)} MB (goal <= 200 MB)`,
+  );
+}

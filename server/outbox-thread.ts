@@ -1,0 +1,43 @@
+// The outbox's own thread: its rendering, SMTP traffic and bookkeeping never take turns with the request path.
+import { parentPort, workerData } from 'node:worker_threads';
+import { systemClock } from './clock.ts';
+import { loadConfig } from './config.ts';
+import { startCheckpoints } from './db/checkpoints.ts';
+import { connect } from './db/connect.ts';
+import { createLogger } from './logger.ts';
+import { createMailTransport } from './mail/transport.ts';
+import type { OutcomeEvent } from './outbox/outbox-types.ts';
+import { startOutbox } from './start-outbox.ts';
+import type { FromOutboxThread, ToOutboxThread } from './start-outbox-thread.ts';
+
+const port = parentPort!;
+const post = (msg: FromOutboxThread) => port.postMessage(msg);
+const config = loadConfig((workerData as { env: Record<string, string | undefined> }).env);
+const logger = createLogger(config.LOG_LEVEL);
+const db = connect(config.databaseUrl, {
+  poolSize: config.DB_POOL_SIZE,
+  statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+  // The request thread created it; a database deleted since must not come back empty from here.
+  mustExist: true,
+});
+db.health.logger = logger;
+const transport = createMailTransport(config);
+const onOutcome = (e: OutcomeEvent) => post({ type: 'outcome', kind: e.job.kind, outcome: e.outcome });
+const outbox = startOutbox({ config, db, clock: systemClock, logger, transport, onOutcome });
+// The request thread leaves checkpoints (and their fsyncs) to this connection.
+const checkpoints = startCheckpoints(db, logger);
+
+port.on('message', (msg: ToOutboxThread) => {
+  if (msg.type === 'start') outbox.start();
+  else if (msg.type === 'wake') outbox.wake();
+  else if (msg.type === 'drain') void outbox.drainOnce().then((sent) => post({ type: 'drained', sent }));
+  else if (msg.type === 'stop')
+    void (async () => {
+      await outbox.stop();
+      checkpoints.stop();
+      transport.close();
+      await db.kysely.destroy();
+      post({ type: 'stopped' });
+    })();
+});
+post({ type: 'ready' });

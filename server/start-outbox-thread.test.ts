@@ -1,0 +1,85 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { connect } from './db/connect.ts';
+import { migrate } from './db/migrate.ts';
+import { type OutboxThreadOptions, startOutboxThread } from './start-outbox-thread.ts';
+import { JOB_KINDS } from './store/job-kinds.ts';
+import { insertLead } from './store/leads.ts';
+import { type SmtpPeer, startSmtpPeer } from './testing/smtp-peer.ts';
+import { until } from './testing/until.ts';
+
+const lead = { name: 'Anna Berg', email: 'anna@example.de', message: 'Bitte um Rückruf.', locale: 'de' as const };
+
+/** A logger whose lines the test reads. */
+function capturedLogger() {
+  const lines: { msg: string }[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  return { logger, lines };
+}
+
+async function storeLead(dataDir: string) {
+  const db = connect(`sqlite:${join(dataDir, 'leads.db')}`);
+  await migrate(db);
+  const stored = await insertLead(db, () => new Date(), lead, [{ kind: JOB_KINDS.notification }]);
+  await db.kysely.destroy();
+  return stored.id;
+}
+
+describe('the outbox thread', () => {
+  let peer: SmtpPeer;
+  afterAll(async () => peer?.close());
+
+  const env = (dataDir: string, smtpUrl: string): OutboxThreadOptions['env'] => ({
+    DATA_DIR: dataDir,
+    SMTP_URL: smtpUrl,
+    MAIL_FROM: 'Leads <leads@kunde.de>',
+    SALES_INBOX: 'vertrieb@kunde.de',
+    LOG_LEVEL: 'silent',
+  });
+
+  it('mails a stored lead from its own thread and reports the outcome to the request thread', {
+    timeout: 30_000,
+  }, async () => {
+    peer = await startSmtpPeer();
+    const dir = mkdtempSync(join(tmpdir(), 'bl-thread-'));
+    const id = await storeLead(dir);
+    const outcomes: string[] = [];
+    const { logger } = capturedLogger();
+    const outbox = startOutboxThread({
+      logger,
+      env: env(dir, peer.url),
+      onOutcome: (kind, outcome) => outcomes.push(`${kind} ${outcome}`),
+    });
+    outbox.start();
+    outbox.wake();
+    const [mail] = await peer.waitFor(1, 20_000);
+    expect(mail.parsed.messageId).toBe(`<lead-${id}@kunde.de>`);
+    await until(() => outcomes.length > 0, 5000, 'the outcome message');
+    expect(outcomes).toEqual(['mail.notification sent']);
+    await outbox.stop();
+  });
+
+  it('starts again after its thread died, and then mails what waited', { timeout: 30_000 }, async () => {
+    peer ??= await startSmtpPeer();
+    const dir = mkdtempSync(join(tmpdir(), 'bl-thread-dead-'));
+    // A folder where the database file should be: the thread cannot open it and dies at start.
+    mkdirSync(join(dir, 'leads.db'));
+    const { logger, lines } = capturedLogger();
+    const outbox = startOutboxThread({ logger, env: env(dir, peer.url) });
+    outbox.start();
+    const restarts = () => lines.filter((l) => l.msg.startsWith('outbox thread exited')).length;
+    await until(() => restarts() >= 2, 15_000, 'two restarts');
+    const before = peer.mails.length;
+    rmSync(join(dir, 'leads.db'), { recursive: true });
+    const id = await storeLead(dir);
+    await until(
+      () => peer.mails.slice(before).some((m) => m.parsed.messageId === `<lead-${id}@kunde.de>`),
+      15_000,
+      'the mail after the restart',
+    );
+    await outbox.stop();
+  });
+});

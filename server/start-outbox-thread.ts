@@ -1,0 +1,104 @@
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { Outbox, OutcomeName } from './outbox/outbox-types.ts';
+
+export type ToOutboxThread = { type: 'start' | 'wake' | 'drain' | 'stop' };
+export type FromOutboxThread =
+  | { type: 'ready' | 'stopped' }
+  | { type: 'drained'; sent: number }
+  | { type: 'outcome'; kind: string; outcome: OutcomeName };
+
+// From the build the entry is .js; from the sources it is .ts, and a thread does not inherit tsx's loader.
+const ENTRY = new URL(`./outbox-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+
+function newWorker(env: Record<string, string | undefined>): Worker {
+  if (!ENTRY.pathname.endsWith('.ts')) return new Worker(ENTRY, { workerData: { env } });
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const code = `import(${tsx}).then((t) => { t.register(); return import(${JSON.stringify(ENTRY.href)}); })`;
+  return new Worker(code, { eval: true, workerData: { env } });
+}
+
+// A thread that keeps dying (its database gone) is started again less and less often, up to once a minute.
+const RESTART_MS = [1000, 2000, 5000, 15_000, 60_000];
+const HEALTHY_MS = 60_000;
+
+export interface OutboxThreadOptions {
+  logger: Logger;
+  /** The settings the thread parses for itself, as the main thread did. */
+  env: Record<string, string | undefined>;
+  onOutcome?: (kind: string, outcome: OutcomeName) => void;
+}
+
+/** The outbox in a worker thread with its own database connection; a thread that dies is started again. */
+class OutboxThread implements Outbox {
+  private worker!: Worker;
+  private started = false;
+  private stopping = false;
+  private deaths = 0;
+  private readonly waiting = new Map<FromOutboxThread['type'], ((msg: FromOutboxThread) => void)[]>();
+
+  constructor(private readonly opts: OutboxThreadOptions) {
+    this.spawn();
+  }
+
+  start(): void {
+    this.started = true;
+    this.send({ type: 'start' });
+  }
+
+  wake(): void {
+    this.send({ type: 'wake' });
+  }
+
+  async drainOnce(): Promise<number> {
+    const reply = this.next('drained');
+    this.send({ type: 'drain' });
+    const msg = await reply;
+    return msg.type === 'drained' ? msg.sent : 0;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const stopped = this.next('stopped');
+    this.send({ type: 'stop' });
+    await Promise.race([stopped, new Promise((resolve) => this.worker.once('exit', resolve))]);
+    await this.worker.terminate();
+  }
+
+  private send(msg: ToOutboxThread): void {
+    this.worker.postMessage(msg);
+  }
+
+  private next(type: FromOutboxThread['type']): Promise<FromOutboxThread> {
+    return new Promise((resolve) => this.waiting.set(type, [...(this.waiting.get(type) ?? []), resolve]));
+  }
+
+  private spawn(): void {
+    const worker = newWorker(this.opts.env);
+    this.worker = worker;
+    worker.on('message', (msg: FromOutboxThread) => {
+      if (msg.type === 'outcome') this.opts.onOutcome?.(msg.kind, msg.outcome);
+      for (const resolve of this.waiting.get(msg.type)?.splice(0) ?? []) resolve(msg);
+    });
+    worker.on('error', (err) => this.opts.logger.error({ err }, 'outbox thread failed'));
+    const bornAt = Date.now();
+    worker.on('exit', (code) => {
+      if (this.stopping) return;
+      this.deaths = Date.now() - bornAt > HEALTHY_MS ? 0 : this.deaths + 1;
+      const waitMs = RESTART_MS[Math.min(this.deaths, RESTART_MS.length) - 1] ?? RESTART_MS[0];
+      // Its claimed jobs come free after their lease; a new thread picks them up.
+      this.opts.logger.error({ code }, `outbox thread exited; starting it again in ${waitMs} ms`);
+      setTimeout(() => {
+        if (this.stopping) return;
+        this.spawn();
+        if (this.started) this.start();
+      }, waitMs).unref();
+    });
+  }
+}
+
+export function startOutboxThread(opts: OutboxThreadOptions): Outbox {
+  return new OutboxThread(opts);
+}

@@ -37,6 +37,7 @@ class OutboxThread implements Outbox {
   private started = false;
   private stopping = false;
   private deaths = 0;
+  private wakePending = false;
   private readonly waiting = new Map<FromOutboxThread['type'], ((msg: FromOutboxThread) => void)[]>();
 
   constructor(private readonly opts: OutboxThreadOptions) {
@@ -49,7 +50,13 @@ class OutboxThread implements Outbox {
   }
 
   wake(): void {
-    this.send({ type: 'wake' });
+    // Under load every stored lead wakes the outbox: one message per turn of the event loop serves them all.
+    if (this.wakePending) return;
+    this.wakePending = true;
+    setImmediate(() => {
+      this.wakePending = false;
+      this.send({ type: 'wake' });
+    });
   }
 
   async drainOnce(): Promise<number> {

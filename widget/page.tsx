@@ -1,10 +1,9 @@
 import type { VNode } from 'preact';
 import type { WidgetConfig } from './config.ts';
-import type { Dialog } from './dialog.tsx';
 import { place } from './host.ts';
 import { type Emit, Inquiry } from './inquiry.ts';
 import { InquiryForm } from './inquiry-form.tsx';
-import { Overlay } from './overlay.tsx';
+import { createOverlay } from './overlay.tsx';
 import { safe } from './safe.ts';
 import { createView, type View } from './view.ts';
 
@@ -21,8 +20,12 @@ export interface Page {
 /** Mounts the launcher with its dialog and every inline form, and keeps them on the page whatever the page does. */
 export function mountPage(cfg: WidgetConfig, emit: Emit): Page {
   const views: View[] = [];
-  const dark = matchMedia('(prefers-color-scheme: dark)');
-  const theme = () => (cfg.theme == 'dark' || (cfg.theme == 'auto' && dark.matches) ? 'r d' : 'r');
+  // Asked only once a theme is 'auto': a light or dark page needs no media query and no listener.
+  let dark: MediaQueryList | undefined;
+  const theme = () => {
+    if (cfg.theme == 'auto' && !dark) (dark = matchMedia('(prefers-color-scheme: dark)')).onchange = safe(redraw);
+    return cfg.theme == 'dark' || (cfg.theme == 'auto' && dark!.matches) ? 'r d' : 'r';
+  };
   const view = (parent: Node, tree: (inq: Inquiry) => VNode) => {
     const inq = new Inquiry(cfg, emit);
     const v = createView(parent, inq, () => tree(inq));
@@ -30,20 +33,14 @@ export function mountPage(cfg: WidgetConfig, emit: Emit): Page {
     return v;
   };
 
-  let dialog: Dialog;
-  // The form in the closed dialog is drawn after the launcher's first paint, or at once when the dialog opens.
-  let formed = false;
-  const main = view(document.body, (inq) => (
-    <Overlay
-      cfg={cfg}
-      inq={inq}
-      theme={theme()}
-      formed={formed}
-      onOpen={(e) => open({}, e.currentTarget)}
-      control={(d) => (dialog = d)}
-      onClose={() => emit('close', {})}
-    />
-  ));
+  const main = createOverlay(
+    cfg,
+    new Inquiry(cfg, emit),
+    theme,
+    (from) => open({}, from),
+    () => emit('close', {}),
+  );
+  views.push(main);
   const inline = (inq: Inquiry) => (
     <div class={`${theme()} i`}>
       <InquiryForm inq={inq} />
@@ -53,7 +50,7 @@ export function mountPage(cfg: WidgetConfig, emit: Emit): Page {
   const attach = () => {
     // Turbo Drive and the like replace <body>: the launcher's host moves into the new one, with everything typed.
     if (!main.host.isConnected) {
-      if (dialog.el.open) dialog.el.close();
+      if (main.dialog?.el.open) main.dialog.el.close();
       document.body.append(main.host);
     }
     // A page snapshot (Turbo's cache) clones hosts without their shadow roots: only our own hosts stay.
@@ -70,7 +67,7 @@ export function mountPage(cfg: WidgetConfig, emit: Emit): Page {
   function open(opts: Prefill, from: Element | null) {
     attach();
     const inq = main.inq;
-    formed = true;
+    const dialog = main.mount();
     if (inq.status == 'done') inq.reset();
     for (const key of PREFILL) if (typeof opts[key] == 'string') inq.values[key] = opts[key];
     inq.draw();
@@ -80,20 +77,13 @@ export function mountPage(cfg: WidgetConfig, emit: Emit): Page {
   }
 
   // The host's placement is set here, not in render: re-setting `all: initial` on every keystroke would restyle it.
-  const redraw = () => {
+  function redraw() {
     place(main.host, cfg);
     for (const v of views) v.inq.draw();
-  };
+  }
   place(main.host, cfg);
-  dark.onchange = safe(redraw);
-  requestAnimationFrame(() =>
-    setTimeout(
-      safe(() => {
-        formed = true;
-        main.inq.draw();
-      }),
-    ),
-  );
+  // The dialog and its form are drawn after the launcher's first paint, or at once when something opens it.
+  requestAnimationFrame(() => setTimeout(safe(main.mount)));
   attach();
   new MutationObserver(safe(attach)).observe(document.documentElement, { childList: true, subtree: true });
   // One delegated listener, so openers an SPA renders later work too.
@@ -106,5 +96,5 @@ export function mountPage(cfg: WidgetConfig, emit: Emit): Page {
       open({ topic: el.getAttribute('data-beraten-lassen-open') || undefined }, el);
     }),
   );
-  return { open, close: () => dialog.el.close(), redraw };
+  return { open, close: () => main.dialog?.el.close(), redraw };
 }

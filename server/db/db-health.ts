@@ -1,5 +1,6 @@
 import { existsSync, statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import type SqliteDatabase from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import pino, { type Logger } from 'pino';
@@ -9,6 +10,12 @@ import type { Database } from './schema.ts';
 
 // A disk this close to full still takes a small commit now and then; it counts as full until this much is free again.
 const MIN_FREE_BYTES = 256 * 1024;
+// Only the request thread answers 503; the outbox thread's own connection notices the same fault for its jobs.
+const FAULT_MESSAGE = isMainThread
+  ? 'database fault: answering 503 until it clears'
+  : 'database fault: the outbox waits until it clears';
+// A checkpoint waits for 4 MB of WAL (checkpoints.ts, or SQLite's own), and copying it may grow the database as much.
+const TIGHT_FREE_BYTES = 16 * 1024 * 1024;
 
 interface SqliteFiles {
   file: string;
@@ -48,7 +55,7 @@ export class DbHealth {
     // A fault that flaps (a nearly full disk taking a commit now and then) is logged once a minute, not each time.
     if (Date.now() - (this.loggedAt.get(fault.code) ?? 0) < 60_000) return fault;
     this.loggedAt.set(fault.code, Date.now());
-    this.logger.error({ code: fault.code, reason: fault.reason }, 'database fault: answering 503 until it clears');
+    this.logger.error({ code: fault.code, reason: fault.reason }, FAULT_MESSAGE);
     return fault;
   }
 
@@ -62,11 +69,17 @@ export class DbHealth {
   }
 
   /**
-   * True at most once a second while the disk is full: the WAL only shrinks when a checkpoint truncates it, and the
-   * automatic one waits for 1000 pages, so on a nearly full disk the WAL would keep every byte that comes free.
+   * Asked by the group commit before each batch; true every time while the disk is tight. A WAL never checkpointed
+   * grows into every byte that comes free, and then its checkpoint finds no room left to copy it into the database
+   * file: every commit kept failing with SQLITE_FULL after space was back. Checkpointed before each batch, the WAL
+   * never holds more than one batch.
    */
   wantsCheckpoint(): boolean {
-    if (this.fault?.code !== ERROR_CODES.DB_DISK_FULL || Date.now() - this.checkpointedAt < 1000) return false;
+    const free = this.freeBytes();
+    if (free >= TIGHT_FREE_BYTES) return false;
+    // While the disk stays full a checkpoint fails for want of room: once a second is enough.
+    const full = this.fault?.code === ERROR_CODES.DB_DISK_FULL && free < MIN_FREE_BYTES;
+    if (full && Date.now() - this.checkpointedAt < 1000) return false;
     this.checkpointedAt = Date.now();
     return true;
   }
@@ -103,7 +116,8 @@ export class DbHealth {
       } else await sql`select 1`.execute(kysely);
       this.assertFiles();
       this.recovered();
-      return undefined;
+      // A probe's one page can fit in WAL bytes already allocated: a disk still short of room is still full.
+      return this.fault;
     } catch (err) {
       return this.report(err) ?? { code: ERROR_CODES.DB_UNAVAILABLE, reason: String(err), retryAfterSeconds: 5 };
     }

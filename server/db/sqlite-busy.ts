@@ -16,14 +16,21 @@ const retryable = (err: unknown) => {
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY') && code !== 'SQLITE_BUSY_SNAPSHOT';
 };
 
+// The outbox thread's connection holds the write lock for a millisecond at a time: the first tries come at once,
+// later ones back off, to at most 20 ms apart, for a lock another process may hold for seconds.
+const pause = (attempt: number) =>
+  new Promise((resolve) =>
+    attempt < 3 ? setImmediate(resolve) : setTimeout(resolve, Math.min(2 ** (attempt - 3), 20) * (0.5 + Math.random())),
+  );
+
 async function retrying<T>(run: () => Promise<T>, deadlineMs: number): Promise<T> {
   const end = Date.now() + deadlineMs;
-  for (let wait = 2; ; wait = Math.min(wait * 2, 100)) {
+  for (let attempt = 0; ; attempt++) {
     try {
       return await run();
     } catch (err) {
-      if (!retryable(err) || Date.now() + wait > end) throw err;
-      await new Promise((resolve) => setTimeout(resolve, wait * (0.5 + Math.random())));
+      if (!retryable(err) || Date.now() > end) throw err;
+      await pause(attempt);
     }
   }
 }

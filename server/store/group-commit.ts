@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { DbHealth } from '../db/db-health.ts';
 import type { Database } from '../db/schema.ts';
+import type { WalSync } from '../db/wal-sync.ts';
 
 type Work<T> = (conn: Kysely<Database>) => Promise<T>;
 type Result = { ok: true; value: unknown } | { ok: false; err: unknown };
@@ -24,6 +25,7 @@ export class GroupCommit {
   constructor(
     private readonly kysely: Kysely<Database>,
     private readonly health?: DbHealth,
+    private readonly walSync?: WalSync,
   ) {}
 
   run<T>(work: Work<T>, durable = true): Promise<T> {
@@ -56,7 +58,9 @@ export class GroupCommit {
         // Never write into a deleted file: whatever it took would vanish with the process.
         this.health?.assertFiles();
         if (this.health?.wantsCheckpoint()) await sql`pragma wal_checkpoint(truncate)`.execute(conn).catch(() => {});
-        if (relaxed) await sql`pragma synchronous = normal`.execute(conn);
+        // With a WalSync a durable batch is synced below, on the thread pool: its COMMIT needs no fsync either.
+        const normal = relaxed || this.walSync !== undefined;
+        if (normal) await sql`pragma synchronous = normal`.execute(conn);
         try {
           await sql`begin immediate`.execute(conn);
           try {
@@ -70,9 +74,11 @@ export class GroupCommit {
           }
         } finally {
           // Also when BEGIN fails: the next batch may hold leads, which must be synced.
-          if (relaxed) await sql`pragma synchronous = full`.execute(conn);
+          if (normal) await sql`pragma synchronous = full`.execute(conn);
         }
       });
+      // Nobody hears "stored" before the WAL holding it is on disk: the one sync synchronous=FULL would have made.
+      if (!relaxed) await this.walSync?.sync();
     } catch (err) {
       // The commit itself failed: nothing of this batch is stored, so every caller hears it.
       this.health?.report(err);
@@ -130,7 +136,7 @@ export function inTransaction<T>(db: Db, work: Work<T>, opts: { durable?: boolea
       });
   let gc = committers.get(db);
   if (!gc) {
-    gc = new GroupCommit(db.kysely, db.health);
+    gc = new GroupCommit(db.kysely, db.health, db.walSync);
     committers.set(db, gc);
   }
   return gc.run(work, opts.durable ?? true);

@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
-import { loadConfig } from '../server/config.ts';
+import { type Config, loadConfig } from '../server/config.ts';
 import { silentLogger } from '../server/logger.ts';
+import { buildNotification } from '../server/mail/notification.ts';
 import { createMailTransport } from '../server/mail/transport.ts';
 import { startOutbox } from '../server/start-outbox.ts';
 import { insertLead } from '../server/store/leads.ts';
@@ -15,8 +16,29 @@ const lead = {
   locale: 'de' as const,
 };
 
-/** Mails per second from a bare pooled nodemailer loop: the ceiling for any outbox on this machine. */
+const settings = (smtpUrl: string, concurrency: number) =>
+  loadConfig({
+    SMTP_URL: smtpUrl,
+    MAIL_FROM: 'Leads <leads@kunde.de>',
+    SALES_INBOX: 'vertrieb@kunde.de',
+    MAIL_CONCURRENCY: String(concurrency),
+  });
+
+/** The sales notification the outbox would send for the bench lead, rendered once: the same bytes on the wire. */
+async function sampleNotification(config: Config) {
+  const t = await freshSqlite();
+  const { id } = await insertLead(t.db, () => new Date(), lead, [{ kind: 'mail.notification' }]);
+  const row = await t.db.kysely.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  await t.drop();
+  return buildNotification(row, config);
+}
+
+/**
+ * Mails per second from a bare pooled nodemailer loop sending the outbox's own notification (about 4.9 KB): the
+ * ceiling for any outbox on this machine, with no storage, claiming or rendering.
+ */
 export async function bareMailLoop(smtpUrl: string, n: number, concurrency: number): Promise<number> {
+  const mail = await sampleNotification(settings(smtpUrl, concurrency));
   const mailer = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: concurrency });
   let next = 0;
   const t0 = performance.now();
@@ -24,14 +46,7 @@ export async function bareMailLoop(smtpUrl: string, n: number, concurrency: numb
     Array.from({ length: concurrency }, async () => {
       while (next < n) {
         const i = next++;
-        await mailer.sendMail({
-          from: 'Leads <leads@kunde.de>',
-          to: 'vertrieb@kunde.de',
-          replyTo: { name: lead.name, address: lead.email },
-          subject: `Anfrage: ${lead.topic} – ${lead.company} – ${lead.name} #${i}`,
-          text: lead.message,
-          html: `<p>${lead.message}</p>`,
-        });
+        await mailer.sendMail({ ...mail, messageId: `<bare-${i}@kunde.de>` });
       }
     }),
   );
@@ -45,12 +60,7 @@ export async function outboxDrain(smtpUrl: string, n: number, concurrency: numbe
   const t = await freshSqlite();
   const clock = () => new Date();
   await Promise.all(Array.from({ length: n }, () => insertLead(t.db, clock, lead, [{ kind: 'mail.notification' }])));
-  const config = loadConfig({
-    SMTP_URL: smtpUrl,
-    MAIL_FROM: 'Leads <leads@kunde.de>',
-    SALES_INBOX: 'vertrieb@kunde.de',
-    MAIL_CONCURRENCY: String(concurrency),
-  });
+  const config = settings(smtpUrl, concurrency);
   const transport = createMailTransport(config);
   const outbox = startOutbox({ config, db: t.db, clock, logger: silentLogger, transport });
   const t0 = performance.now();

@@ -10,7 +10,9 @@ export const mailNotification: JobHandler = {
   isMail: true,
   async run(ctx) {
     const lead = await leadOfJob(ctx);
-    const marketing = marketingState(lead, await consentRecord(ctx.db.kysely, lead.id));
+    // Only a form that asked for the opt-in can have left a consent record; most never ask, so skip the query.
+    const record = Number(lead.marketing_asked) === 1 ? await consentRecord(ctx.db.kysely, lead.id) : undefined;
+    const marketing = marketingState(lead, record);
     await ctx.transport.send(buildNotification(lead, ctx.config, marketing));
   },
   classify: classifyMailError,

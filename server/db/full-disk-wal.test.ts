@@ -56,7 +56,7 @@ describe('a full disk and the WAL', () => {
       expect((await db.health.probe(db.kysely))?.code).toBe('E_DB_DISK_FULL');
 
       rmSync(join(dir, 'filler'));
-      // Without a checkpoint first, about 90 such commits fill the freed 1.8 MB with WAL, and none passes after.
+      // Without a checkpoint first, some 70 such commits fill the freed 1.8 MB with WAL, and none passes after.
       const after: number[] = [];
       for (let n = 0; n < 300; n++) after.push(await write(10_000 + n));
       expect(after).toHaveLength(300);

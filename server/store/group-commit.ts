@@ -50,40 +50,23 @@ export class GroupCommit {
     this.flushing = true;
     const batch = this.queue;
     this.queue = [];
-    const results: Result[] = [];
     // A batch of outbox bookkeeping only skips the fsync; the next durable commit syncs it along.
     const relaxed = !batch.some((item) => item.durable);
+    let results: Result[];
     try {
-      await this.kysely.connection().execute(async (conn) => {
-        // Never write into a deleted file: whatever it took would vanish with the process.
-        this.health?.assertFiles();
-        if (this.health?.wantsCheckpoint()) await sql`pragma wal_checkpoint(truncate)`.execute(conn).catch(() => {});
-        // With a WalSync a durable batch is synced below, on the thread pool: its COMMIT needs no fsync either.
-        const normal = relaxed || this.walSync !== undefined;
-        if (normal) await sql`pragma synchronous = normal`.execute(conn);
-        try {
-          await sql`begin immediate`.execute(conn);
-          try {
-            for (const item of batch) results.push(await this.step(conn, item));
-            await sql`commit`.execute(conn);
-            // Deleted while this batch ran: it went into the vanished file, so none of it is acknowledged.
-            this.health?.assertFiles();
-          } catch (err) {
-            await sql`rollback`.execute(conn).catch(() => {});
-            throw err;
-          }
-        } finally {
-          // Also when BEGIN fails: the next batch may hold leads, which must be synced.
-          if (normal) await sql`pragma synchronous = full`.execute(conn);
-        }
-      });
+      results = await this.commit(batch, relaxed);
+    } catch (err) {
+      // The commit itself failed: nothing of this batch is stored, so every caller hears it.
+      return this.fail(batch, err);
+    }
+    // The next batch commits while this one's WAL is synced: a sync covers everything written before it began.
+    this.done();
+    try {
       // Nobody hears "stored" before the WAL holding it is on disk: the one sync synchronous=FULL would have made.
       if (!relaxed) await this.walSync?.sync();
     } catch (err) {
-      // The commit itself failed: nothing of this batch is stored, so every caller hears it.
-      this.health?.report(err);
-      for (const item of batch) item.reject(err);
-      return this.done();
+      // Committed but perhaps not on disk: not acknowledged, so a retry with its Idempotency-Key finds it.
+      return this.fail(batch, err, false);
     }
     this.health?.recovered();
     batch.forEach((item, i) => {
@@ -91,7 +74,41 @@ export class GroupCommit {
       if (r.ok) item.resolve(r.value);
       else item.reject(r.err);
     });
-    this.done();
+  }
+
+  private async commit(batch: Pending[], relaxed: boolean): Promise<Result[]> {
+    const results: Result[] = [];
+    await this.kysely.connection().execute(async (conn) => {
+      // Never write into a deleted file: whatever it took would vanish with the process.
+      this.health?.assertFiles();
+      // On a tight disk, before every batch: a WAL left to grow into freed space could never be checkpointed again.
+      if (this.health?.wantsCheckpoint()) await sql`pragma wal_checkpoint(truncate)`.execute(conn).catch(() => {});
+      // With a WalSync a durable batch is synced after its commit, on the thread pool: COMMIT itself needs no fsync.
+      const normal = relaxed || this.walSync !== undefined;
+      if (normal) await sql`pragma synchronous = normal`.execute(conn);
+      try {
+        await sql`begin immediate`.execute(conn);
+        try {
+          for (const item of batch) results.push(await this.step(conn, item));
+          await sql`commit`.execute(conn);
+          // Deleted while this batch ran: it went into the vanished file, so none of it is acknowledged.
+          this.health?.assertFiles();
+        } catch (err) {
+          await sql`rollback`.execute(conn).catch(() => {});
+          throw err;
+        }
+      } finally {
+        // Also when BEGIN fails: the next batch may hold leads, which must be synced.
+        if (normal) await sql`pragma synchronous = full`.execute(conn);
+      }
+    });
+    return results;
+  }
+
+  private fail(batch: Pending[], err: unknown, flushing = true): void {
+    this.health?.report(err);
+    for (const item of batch) item.reject(err);
+    if (flushing) this.done();
   }
 
   // One item in its own savepoint. A full disk or an I/O error can end the whole transaction (SQLite rolls it back

@@ -1,4 +1,6 @@
 // The outbox's own thread: its rendering, SMTP traffic and bookkeeping never take turns with the request path.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { systemClock } from './clock.ts';
 import { loadConfig } from './config.ts';
@@ -9,6 +11,15 @@ import { createMailTransport } from './mail/transport.ts';
 import type { OutcomeEvent } from './outbox/outbox-types.ts';
 import { startOutbox } from './start-outbox.ts';
 import type { FromOutboxThread, ToOutboxThread } from './start-outbox-thread.ts';
+
+// Below the request thread in the scheduler (Linux: a nice value per thread): under a burst the CPU goes to
+// answering visitors first, and the mail catches up afterwards.
+const OUTBOX_NICE = 10;
+try {
+  setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), OUTBOX_NICE);
+} catch {
+  // Elsewhere (no /proc/thread-self) the thread keeps the process's priority.
+}
 
 const port = parentPort!;
 const post = (msg: FromOutboxThread) => port.postMessage(msg);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -55,6 +55,11 @@ describe('the outbox thread', () => {
     });
     outbox.start();
     outbox.wake();
+    // The thread runs below the request thread in the scheduler, which keeps its own priority.
+    const nice = (task: string) =>
+      Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+    await until(() => readdirSync('/proc/self/task').some((t) => nice(t) === 10), 10_000, 'a thread at nice 10');
+    expect(nice(String(process.pid))).toBe(0);
     const [mail] = await peer.waitFor(1, 20_000);
     expect(mail.parsed.messageId).toBe(`<lead-${id}@kunde.de>`);
     await until(() => outcomes.length > 0, 5000, 'the outcome message');

@@ -23,9 +23,11 @@ export interface WidgetConfig {
 
 // Only http(s) links: a javascript: URL in a data attribute must never become a link or a redirect.
 export function httpUrl(value: string | null | undefined, base: string): string | undefined {
+  // No attribute, no URL to parse: the widget starts with as little work as it can.
+  if (!value) return undefined;
   try {
-    const url = new URL(value ?? '', base);
-    return value && /^https?:$/.test(url.protocol) ? url.href : undefined;
+    const url = new URL(value, base);
+    return /^https?:$/.test(url.protocol) ? url.href : undefined;
   } catch {
     return undefined;
   }

@@ -1,15 +1,22 @@
 import type { WidgetConfig } from './config.ts';
-import { CSS } from './styles.ts';
+import { DIALOG_CSS, LAUNCHER_CSS } from './styles.ts';
 
-let sheet: CSSStyleSheet | undefined;
+const sheets: CSSStyleSheet[] = [];
+
+/** The launcher's stylesheet, and with `all` the dialog's and form's after it; each is parsed once, when first asked for. */
+export function adopt(root: ShadowRoot, all: boolean) {
+  // A constructable stylesheet passes a strict style-src, where a style element would be blocked.
+  [LAUNCHER_CSS, DIALOG_CSS].forEach((css, i) => {
+    if (!sheets[i] && (all || !i)) (sheets[i] = new CSSStyleSheet()).replaceSync(css);
+  });
+  root.adoptedStyleSheets = all ? sheets : sheets.slice(0, 1);
+}
 
 /** A shadow host immune to host-page CSS: inline !important beats even `* { all: unset !important }`. */
-export function createHost(parent: Node): { host: HTMLElement; root: ShadowRoot } {
+export function createHost(parent: Node, all = true): { host: HTMLElement; root: ShadowRoot } {
   const host = document.createElement('beraten-lassen');
   const root = host.attachShadow({ mode: 'open' });
-  // A constructable stylesheet passes a strict style-src, where a style element would be blocked.
-  if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(CSS);
-  root.adoptedStyleSheets = [sheet];
+  adopt(root, all);
   place(host, { position: 'none' });
   parent.appendChild(host);
   return { host, root };

@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import type { WidgetConfig } from './config.ts';
 import { Dialog } from './dialog.tsx';
-import { createHost } from './host.ts';
+import { adopt, createHost } from './host.ts';
 import type { Inquiry } from './inquiry.ts';
 import { InquiryForm } from './inquiry-form.tsx';
 import { createLauncher } from './launcher.ts';
@@ -26,7 +26,7 @@ export function createOverlay(
   onOpen: (from: Element) => void,
   onClose: () => void,
 ): Overlay {
-  const { host, root } = createHost(document.body);
+  const { host, root } = createHost(document.body, false);
   const box = root.appendChild(document.createElement('div'));
   const slot = box.appendChild(document.createElement('div'));
   const launcher = createLauncher(onOpen);
@@ -54,6 +54,7 @@ export function createOverlay(
   function mount() {
     if (!mounted) {
       mounted = true;
+      adopt(root, true);
       draw();
     }
     return view.dialog!;

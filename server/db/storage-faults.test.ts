@@ -79,14 +79,17 @@ const health = async (url: string) => {
 // Recovery bound after space comes back: leads accepted, /healthz 200.
 const RECOVERY_MS = 5000;
 
-const faultLines = (out: string) => out.split('\n').filter((l) => l.includes('database fault: answering 503')).length;
+const lines = (out: string, text: string) => out.split('\n').filter((l) => l.includes(text)).length;
+const faultLines = (out: string) => lines(out, 'database fault: answering 503');
 
 describe('storage faults on SQLite', () => {
   let proc: ServerProcess | undefined;
   let peer: SmtpPeer | undefined;
   const mounts: string[] = [];
   const started: ServerProcess[] = [];
+  let releaseHeld = () => {};
   afterAll(async () => {
+    releaseHeld();
     // Every server this suite started, also one a failed test left running (it would keep its tmpfs busy).
     for (const p of started) p.child.kill('SIGKILL');
     await Promise.all(started.map((p) => p.exited));
@@ -121,7 +124,13 @@ describe('storage faults on SQLite', () => {
       const free = statfsSync(dir).bavail * statfsSync(dir).bsize;
       const filler = join(dir, 'filler');
       writeFileSync(filler, Buffer.alloc(Math.max(0, free - 160 * 1024)));
+      // One send is held back by the peer until the disk is full: its outcome is due while nothing can be written.
+      const held = peer.holdNext();
+      releaseHeld = held.release;
+      let sending = false;
+      void held.arrived.then(() => (sending = true));
       const posts = load(url, 4);
+      await until(() => sending, 10_000, 'a mail sent before the disk fills');
       await until(() => posts.refused >= 40, 60_000, 'leads refused on the full disk');
       // The server truncates its WAL when the disk fills, which frees what the WAL held: take that too, until it stays full.
       const topUps: string[] = [];
@@ -136,6 +145,10 @@ describe('storage faults on SQLite', () => {
       const ackedWhileFull = posts.acked.length;
       expect(full.status, JSON.stringify(full.body)).toBe(503);
       expect(full.body).toMatchObject({ code: 'E_DB_DISK_FULL', reason: expect.stringMatching(/full/) });
+      held.release();
+      // A small commit may still fit on a full disk, so the outbox meeting the fault is awaited, not required.
+      const outboxFault = () => lines(proc!.output(), 'database fault: the outbox waits') > 0;
+      await until(outboxFault, 2000, 'the outbox meeting the full disk').catch(() => {});
 
       const freedAt = Date.now();
       rmSync(filler);
@@ -171,6 +184,8 @@ describe('storage faults on SQLite', () => {
             mailed: posts.acked.length - unmailed().length,
             duplicates: ids.length - new Set(ids).size,
             refused503: posts.refused,
+            // The outbox thread's connection met the full disk too (claims, outcomes or lease renewals refused).
+            outboxFaultLines: lines(proc.output(), 'database fault: the outbox waits'),
             firstAckMs,
             recoveredMs,
             mailedMs,

@@ -1,9 +1,10 @@
+import { dirname } from 'node:path';
 import nodemailer from 'nodemailer';
 import { type Config, loadConfig } from '../server/config.ts';
+import { sqlitePath } from '../server/db/connect.ts';
 import { silentLogger } from '../server/logger.ts';
 import { buildNotification } from '../server/mail/notification.ts';
-import { createMailTransport } from '../server/mail/transport.ts';
-import { startOutbox } from '../server/start-outbox.ts';
+import { startOutboxThread } from '../server/start-outbox-thread.ts';
 import { insertLead } from '../server/store/leads.ts';
 import { freshSqlite } from '../server/testing/databases.ts';
 
@@ -55,18 +56,25 @@ export async function bareMailLoop(smtpUrl: string, n: number, concurrency: numb
   return rate;
 }
 
-/** Mails per second the outbox drains from SQLite to the same peer: claim, render, send, record. */
+/** Mails per second the outbox thread (as the server runs it) drains from SQLite to the same peer. */
 export async function outboxDrain(smtpUrl: string, n: number, concurrency: number): Promise<number> {
   const t = await freshSqlite();
   const clock = () => new Date();
   await Promise.all(Array.from({ length: n }, () => insertLead(t.db, clock, lead, [{ kind: 'mail.notification' }])));
-  const config = settings(smtpUrl, concurrency);
-  const transport = createMailTransport(config);
-  const outbox = startOutbox({ config, db: t.db, clock, logger: silentLogger, transport });
+  const env = {
+    DATA_DIR: dirname(sqlitePath(t.url)),
+    SMTP_URL: smtpUrl,
+    MAIL_FROM: 'Leads <leads@kunde.de>',
+    SALES_INBOX: 'vertrieb@kunde.de',
+    MAIL_CONCURRENCY: String(concurrency),
+    LOG_LEVEL: 'silent',
+  };
+  const outbox = startOutboxThread({ logger: silentLogger, env });
+  await outbox.ready;
   const t0 = performance.now();
   const sent = await outbox.drainOnce();
   const rate = sent / ((performance.now() - t0) / 1000);
-  transport.close();
+  await outbox.stop();
   await t.drop();
   if (sent !== n) throw new Error(`outbox drained ${sent} of ${n}`);
   return rate;

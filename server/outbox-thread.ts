@@ -8,7 +8,7 @@ import { startCheckpoints } from './db/checkpoints.ts';
 import { connect } from './db/connect.ts';
 import { createLogger } from './logger.ts';
 import { createMailTransport } from './mail/transport.ts';
-import type { OutcomeEvent } from './outbox/outbox-types.ts';
+import type { OutcomeEvent, OutcomeName } from './outbox/outbox-types.ts';
 import { startOutbox } from './start-outbox.ts';
 import type { FromOutboxThread, ToOutboxThread } from './start-outbox-thread.ts';
 
@@ -33,7 +33,16 @@ const db = connect(config.databaseUrl, {
 });
 db.health.logger = logger;
 const transport = createMailTransport(config);
-const onOutcome = (e: OutcomeEvent) => post({ type: 'outcome', kind: e.job.kind, outcome: e.outcome });
+// A message costs more than a mail's bookkeeping: the outcomes of one turn of the event loop travel together.
+let outcomes: [string, OutcomeName][] = [];
+const onOutcome = (e: OutcomeEvent) => {
+  if (!outcomes.length)
+    setImmediate(() => {
+      post({ type: 'outcomes', outcomes });
+      outcomes = [];
+    });
+  outcomes.push([e.job.kind, e.outcome]);
+};
 const outbox = startOutbox({ config, db, clock: systemClock, logger, transport, onOutcome });
 // The request thread leaves checkpoints (and their fsyncs) to this connection.
 const checkpoints = startCheckpoints(db, logger);

@@ -8,16 +8,19 @@ export type ToOutboxThread = { type: 'start' | 'wake' | 'drain' | 'stop' };
 export type FromOutboxThread =
   | { type: 'ready' | 'stopped' }
   | { type: 'drained'; sent: number }
-  | { type: 'outcome'; kind: string; outcome: OutcomeName };
+  | { type: 'outcomes'; outcomes: [kind: string, outcome: OutcomeName][] };
 
 // From the build the entry is .js; from the sources it is .ts, and a thread does not inherit tsx's loader.
 const ENTRY = new URL(`./outbox-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
+// A small young generation: under a burst the thread's heap would otherwise grow by some 20 MB of garbage.
+const LIMITS = { maxYoungGenerationSizeMb: 8 };
+
 function newWorker(env: Record<string, string | undefined>): Worker {
-  if (!ENTRY.pathname.endsWith('.ts')) return new Worker(ENTRY, { workerData: { env } });
+  if (!ENTRY.pathname.endsWith('.ts')) return new Worker(ENTRY, { workerData: { env }, resourceLimits: LIMITS });
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const code = `import(${tsx}).then((t) => { t.register(); return import(${JSON.stringify(ENTRY.href)}); })`;
-  return new Worker(code, { eval: true, workerData: { env } });
+  return new Worker(code, { eval: true, workerData: { env }, resourceLimits: LIMITS });
 }
 
 // A thread that keeps dying (its database gone) is started again less and less often, up to once a minute.
@@ -40,7 +43,11 @@ class OutboxThread implements Outbox {
   private wakePending = false;
   private readonly waiting = new Map<FromOutboxThread['type'], ((msg: FromOutboxThread) => void)[]>();
 
+  /** Resolves once the first thread has connected and is listening. */
+  readonly ready: Promise<unknown>;
+
   constructor(private readonly opts: OutboxThreadOptions) {
+    this.ready = this.next('ready');
     this.spawn();
   }
 
@@ -86,7 +93,7 @@ class OutboxThread implements Outbox {
     const worker = newWorker(this.opts.env);
     this.worker = worker;
     worker.on('message', (msg: FromOutboxThread) => {
-      if (msg.type === 'outcome') this.opts.onOutcome?.(msg.kind, msg.outcome);
+      if (msg.type === 'outcomes') for (const [kind, outcome] of msg.outcomes) this.opts.onOutcome?.(kind, outcome);
       for (const resolve of this.waiting.get(msg.type)?.splice(0) ?? []) resolve(msg);
     });
     worker.on('error', (err) => this.opts.logger.error({ err }, 'outbox thread failed'));
@@ -106,6 +113,6 @@ class OutboxThread implements Outbox {
   }
 }
 
-export function startOutboxThread(opts: OutboxThreadOptions): Outbox {
+export function startOutboxThread(opts: OutboxThreadOptions): Outbox & { ready: Promise<unknown> } {
   return new OutboxThread(opts);
 }

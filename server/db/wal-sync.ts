@@ -10,8 +10,30 @@ export class WalSync {
 
   constructor(private readonly dbFile: string) {}
 
-  /** Resolves once everything written to the WAL so far is on disk. */
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+
+  /**
+   * Resolves once everything written to the WAL before the call is on disk. Calls made while a sync runs share the
+   * one after it (that running sync may have begun before their writes): at most one runs and one waits.
+   */
   sync(): Promise<void> {
+    if (!this.running) {
+      this.running = this.syncNow().finally(() => {
+        this.running = undefined;
+      });
+      return this.running;
+    }
+    this.queued ??= this.running
+      .catch(() => {})
+      .then(() => {
+        this.queued = undefined;
+        return this.sync();
+      });
+    return this.queued;
+  }
+
+  private syncNow(): Promise<void> {
     const fd = this.open();
     return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
   }

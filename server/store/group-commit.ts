@@ -9,6 +9,7 @@ type Result = { ok: true; value: unknown } | { ok: false; err: unknown };
 interface Pending {
   work: Work<unknown>;
   durable: boolean;
+  gatherMs: number;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -20,7 +21,8 @@ interface Pending {
 export class GroupCommit {
   private queue: Pending[] = [];
   private flushing = false;
-  private scheduled = false;
+  private scheduled: 'now' | 'later' | undefined;
+  private gathering: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly kysely: Kysely<Database>,
@@ -28,22 +30,31 @@ export class GroupCommit {
     private readonly walSync?: WalSync,
   ) {}
 
-  run<T>(work: Work<T>, durable = true): Promise<T> {
+  run<T>(work: Work<T>, durable = true, gatherMs = 0): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, durable, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ work, durable, gatherMs, resolve: resolve as (v: unknown) => void, reject });
       this.schedule();
     });
   }
 
   // better-sqlite3 commits synchronously, so requests only pile up while the event loop runs: the flush waits for
-  // the end of the current I/O phase, and every request that reached its insert by then shares the commit.
+  // the end of the current I/O phase, and every request that reached its insert by then shares the commit. A batch
+  // of work that may wait (outbox outcomes) waits for its neighbours a little longer: fewer commits, less WAL.
   private schedule(): void {
-    if (this.flushing || this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.flush();
-    });
+    if (this.flushing || this.scheduled === 'now') return;
+    if (this.queue.some((item) => !item.gatherMs)) {
+      clearTimeout(this.gathering);
+      this.scheduled = 'now';
+      setImmediate(() => this.flushScheduled());
+    } else if (!this.scheduled) {
+      this.scheduled = 'later';
+      this.gathering = setTimeout(() => this.flushScheduled(), Math.min(...this.queue.map((item) => item.gatherMs)));
+    }
+  }
+
+  private flushScheduled(): void {
+    this.scheduled = undefined;
+    void this.flush();
   }
 
   private async flush(): Promise<void> {
@@ -140,9 +151,14 @@ const committers = new WeakMap<Db, GroupCommit>();
  * Runs `work` in a transaction: batched with its neighbours on SQLite, a plain transaction on PostgreSQL.
  * `durable: false` is for outbox bookkeeping (claims, outcomes), which at-least-once delivery may lose to a power
  * cut: on SQLite such a batch commits with synchronous=NORMAL (WAL: safe from a process crash, synced by the next
- * durable commit). Leads and admin changes stay synchronous=FULL.
+ * durable commit). Leads and admin changes stay synchronous=FULL. `gatherMs` lets work that can wait share a commit
+ * with what arrives within that time (SQLite only).
  */
-export function inTransaction<T>(db: Db, work: Work<T>, opts: { durable?: boolean } = {}): Promise<T> {
+export function inTransaction<T>(
+  db: Db,
+  work: Work<T>,
+  opts: { durable?: boolean; gatherMs?: number } = {},
+): Promise<T> {
   if (db.dialect !== 'sqlite')
     return db.kysely
       .transaction()
@@ -156,5 +172,5 @@ export function inTransaction<T>(db: Db, work: Work<T>, opts: { durable?: boolea
     gc = new GroupCommit(db.kysely, db.health, db.walSync);
     committers.set(db, gc);
   }
-  return gc.run(work, opts.durable ?? true);
+  return gc.run(work, opts.durable ?? true, opts.gatherMs ?? 0);
 }

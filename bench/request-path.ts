@@ -89,7 +89,7 @@ export async function requestPath(): Promise<void> {
   console.log(line(`POST /api/leads, steady ${RATE}/s:       `, steady));
   console.log(line('POST /api/leads, 10 connections:       ', saturated));
   console.log(
-    `steady: p99 ${steady.result.p99} ms against the bare route's ${baseSteady.result.p99} ms (goal <= 10 ms), ${all201}; ` +
+    `steady: p99 ${steady.result.p99} ms against the bare route's ${baseSteady.p99} ms (goal <= 10 ms), ${all201}; ` +
       `saturated: ${pct(saturated.result.rps, base.rps)} of the bare route (goal >= 25 %); ` +
       `peak RSS under the steady load ${steady.peakMb.toFixed(0)} MB (goal <= 200 MB)`,
   );

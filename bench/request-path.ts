@@ -10,6 +10,12 @@ import { type LoadResult, postLoad } from './load.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const STEADY_CONNECTIONS = 20;
+// The node flags `npm start` runs the server with (package.json), so the bench measures what users run.
+const START_FLAGS = (
+  JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .split(' ')
+  .filter((word) => word.startsWith('--'));
 
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
 const fmt = (r: LoadResult) =>
@@ -18,7 +24,7 @@ const statusMb = (pid: number, field: string) =>
   Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 
 const serverEnv = (smtpUrl: string): Record<string, string> => ({
-  DATA_DIR: mkdtempSync(join(tmpdir(), 'bl-bench-path-')),
+  DATA_DIR: mkdtempSync(join(process.env.BENCH_DATA_ROOT ?? tmpdir(), 'bl-bench-path-')),
   LOG_LEVEL: 'error',
   MIN_FILL_SECONDS: '0',
   RATE_LIMIT_PER_MINUTE: '0',
@@ -54,7 +60,7 @@ async function catchUp(sink: ServerProcess, want: number): Promise<number> {
 }
 
 async function measureServer(sink: ServerProcess, load: (url: string) => Promise<LoadResult>) {
-  const proc = await startServerProcess(serverEnv(sink.url), 30_000, 'dist/node/server/main.js');
+  const proc = await startServerProcess(serverEnv(sink.url), 30_000, 'dist/node/server/main.js', START_FLAGS);
   await postLoad([proc.url], 2, { connections: 10 }); // warm-up: JIT, page cache, the SMTP pool
   const before = await sinkCount(sink);
   const result = await load(proc.url);

@@ -16,9 +16,10 @@ export async function startServerProcess(
   env: Record<string, string>,
   timeoutMs = 30_000,
   script = 'server/main.ts',
+  nodeArgs: string[] = [],
 ): Promise<ServerProcess> {
   // A built .js file runs with plain node, as `npm start` runs it; TypeScript goes through tsx.
-  const args = script.endsWith('.js') ? [script] : ['--import', 'tsx', script];
+  const args = [...nodeArgs, ...(script.endsWith('.js') ? [script] : ['--import', 'tsx', script])];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },

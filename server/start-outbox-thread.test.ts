@@ -77,6 +77,13 @@ describe('the outbox thread', () => {
     outbox.start();
     const restarts = () => lines.filter((l) => l.msg.startsWith('outbox thread exited')).length;
     await until(() => restarts() >= 2, 15_000, 'two restarts');
+    // Stopped between two lives of its thread, an outbox has nothing to wait for.
+    const second = capturedLogger();
+    const dying = startOutboxThread({ logger: second.logger, env: env(dir, peer.url) });
+    await until(() => second.lines.some((l) => l.msg.startsWith('outbox thread exited')), 10_000, 'its first death');
+    const stoppedAt = Date.now();
+    await dying.stop();
+    expect(Date.now() - stoppedAt).toBeLessThan(1000);
     const before = peer.mails.length;
     rmSync(join(dir, 'leads.db'), { recursive: true });
     const id = await storeLead(dir);

@@ -40,6 +40,7 @@ class OutboxThread implements Outbox {
   private started = false;
   private stopping = false;
   private deaths = 0;
+  private alive = false;
   private wakePending = false;
   private readonly waiting = new Map<FromOutboxThread['type'], ((msg: FromOutboxThread) => void)[]>();
 
@@ -75,6 +76,8 @@ class OutboxThread implements Outbox {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    // Stopped between two lives of the thread: nothing runs that could be waited for.
+    if (!this.alive) return;
     const stopped = this.next('stopped');
     this.send({ type: 'stop' });
     await Promise.race([stopped, new Promise((resolve) => this.worker.once('exit', resolve))]);
@@ -92,6 +95,7 @@ class OutboxThread implements Outbox {
   private spawn(): void {
     const worker = newWorker(this.opts.env);
     this.worker = worker;
+    this.alive = true;
     worker.on('message', (msg: FromOutboxThread) => {
       if (msg.type === 'outcomes') for (const [kind, outcome] of msg.outcomes) this.opts.onOutcome?.(kind, outcome);
       for (const resolve of this.waiting.get(msg.type)?.splice(0) ?? []) resolve(msg);
@@ -99,6 +103,7 @@ class OutboxThread implements Outbox {
     worker.on('error', (err) => this.opts.logger.error({ err }, 'outbox thread failed'));
     const bornAt = Date.now();
     worker.on('exit', (code) => {
+      this.alive = false;
       if (this.stopping) return;
       this.deaths = Date.now() - bornAt > HEALTHY_MS ? 0 : this.deaths + 1;
       const waitMs = RESTART_MS[Math.min(this.deaths, RESTART_MS.length) - 1] ?? RESTART_MS[0];

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, chromiumMissing, launchBrowser } from './testing/browser.ts';
-import { hostHtml, type Stack, startStack, strictCsp } from './testing/stack.ts';
+import { describe, expect, it } from 'vitest';
+import { chromiumMissing } from './testing/browser.ts';
+import { liveStack } from './testing/live-stack.ts';
+import { hostHtml, strictCsp } from './testing/stack.ts';
 
 const missing = chromiumMissing();
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -22,29 +23,19 @@ const focused = (page: Page) =>
   });
 
 describe.skipIf(missing)('widget accessibility', () => {
-  let stack: Stack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const live = liveStack();
 
   async function open(path: string, opts: { attrs?: string; csp?: boolean; body?: string } = {}) {
-    const url = stack.page(path, {
-      html: hostHtml(stack.api, {
+    const url = live.stack.page(path, {
+      html: hostHtml(live.stack.api, {
         attrs: opts.attrs,
         body:
           opts.body ??
           '<main><a href="#top">Start</a> <button id="cta" data-beraten-lassen-open>Kontakt</button></main>',
       }),
-      headers: opts.csp === false ? {} : { 'Content-Security-Policy': strictCsp(stack.api) },
+      headers: opts.csp === false ? {} : { 'Content-Security-Policy': strictCsp(live.stack.api) },
     });
-    const page = await browser.context.newPage();
+    const page = await live.browser.context.newPage();
     await page.goto(url);
     await page.getByRole('button', { name: 'Beraten lassen' }).waitFor();
     return page;
@@ -83,7 +74,7 @@ describe.skipIf(missing)('widget accessibility', () => {
     expect(await focused(page)).toMatchObject({ id: 'bl-name', inDialog: true });
     await page.keyboard.press('Enter');
     await page.getByText('Vielen Dank!').waitFor();
-    const leads = await stack.leads();
+    const leads = await live.stack.leads();
     expect(leads.map((l) => [l.name, l.email, l.message])).toEqual([
       ['Karla Tastatur', 'karla@example.de', 'Bitte rufen Sie mich an.'],
     ]);
@@ -164,14 +155,14 @@ describe.skipIf(missing)('widget accessibility', () => {
   ];
   for (const [what, attrs, act] of axeCases) {
     it(`axe-core finds no violations in ${what}`, async () => {
-      const url = stack.page(`/axe-${what.replace(/\W/g, '')}`, {
-        html: hostHtml(stack.api, {
+      const url = live.stack.page(`/axe-${what.replace(/\W/g, '')}`, {
+        html: hostHtml(live.stack.api, {
           attrs,
           lang: attrs.includes('data-lang="en"') ? 'en' : 'de',
           body: '<main><h1>Kunde</h1><div data-beraten-lassen></div></main>',
         }),
       });
-      const page = await browser.context.newPage();
+      const page = await live.browser.context.newPage();
       await page.goto(url);
       await page.locator('beraten-lassen').first().waitFor({ state: 'attached' });
       const label = attrs.includes('data-lang="en"') ? 'Get advice' : 'Beraten lassen';
@@ -212,25 +203,16 @@ describe.skipIf(missing)('widget accessibility', () => {
 });
 
 describe.skipIf(missing)('widget on a small screen', () => {
-  let stack: Stack;
-  let browser: Browser;
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const live = liveStack();
 
   it('opens the dialog as a full-screen sheet below 480 px, sized in px even when the host shrinks rem', async () => {
-    stack.page('/klein.css', { html: 'html{font-size:62.5%}', type: 'text/css' });
-    const url = stack.page('/klein', {
-      html: hostHtml(stack.api, {
+    live.stack.page('/klein.css', { html: 'html{font-size:62.5%}', type: 'text/css' });
+    const url = live.stack.page('/klein', {
+      html: hostHtml(live.stack.api, {
         head: '<meta name="viewport" content="width=device-width"><link rel="stylesheet" href="/klein.css">',
       }),
     });
-    const page = await browser.context.newPage();
+    const page = await live.browser.context.newPage();
     await page.setViewportSize({ width: 390, height: 700 });
     // Reduced motion also proves the opening animation is switched off, so the box is measured at rest.
     await page.emulateMedia({ reducedMotion: 'reduce' });

@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, chromiumMissing, launchBrowser } from './testing/browser.ts';
-import { hostHtml, type Stack, startStack, strictCsp } from './testing/stack.ts';
+import { describe, expect, it } from 'vitest';
+import { chromiumMissing } from './testing/browser.ts';
+import { liveStack } from './testing/live-stack.ts';
+import { hostHtml, strictCsp } from './testing/stack.ts';
 
 const missing = chromiumMissing();
 
@@ -9,25 +10,18 @@ const missing = chromiumMissing();
 const STUB = `<script>window.BeratenLassen = window.BeratenLassen || function(){(BeratenLassen.q = BeratenLassen.q || []).push(arguments)};</script>`;
 
 describe.skipIf(missing)('embedding the widget', () => {
-  let stack: Stack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const live = liveStack();
 
   async function visit(
     path: string,
     html: string,
     csp = true,
   ): Promise<{ page: Page; warnings: string[]; requests: string[] }> {
-    const url = stack.page(path, { html, headers: csp ? { 'Content-Security-Policy': strictCsp(stack.api) } : {} });
-    const page = await browser.context.newPage();
+    const url = live.stack.page(path, {
+      html,
+      headers: csp ? { 'Content-Security-Policy': strictCsp(live.stack.api) } : {},
+    });
+    const page = await live.browser.context.newPage();
     const warnings: string[] = [];
     const requests: string[] = [];
     page.on('console', (m) => void (['warning', 'error'].includes(m.type()) && warnings.push(m.text())));
@@ -48,24 +42,24 @@ describe.skipIf(missing)('embedding the widget', () => {
   it('makes no request and stores nothing before the visitor interacts', async () => {
     const { page, requests } = await visit(
       '/still',
-      hostHtml(stack.api, { body: '<main><div data-beraten-lassen></div></main>' }),
+      hostHtml(live.stack.api, { body: '<main><div data-beraten-lassen></div></main>' }),
     );
     await page.getByRole('button', { name: 'Beraten lassen' }).waitFor();
     await page.waitForLoadState('networkidle');
     expect(requests.filter((r) => !r.endsWith('/favicon.ico'))).toEqual([
-      `GET ${stack.host}/still`,
-      `GET ${stack.api}/widget.js`,
+      `GET ${live.stack.host}/still`,
+      `GET ${live.stack.api}/widget.js`,
     ]);
     expect(await page.evaluate(() => [document.cookie, localStorage.length, sessionStorage.length])).toEqual([
       '',
       0,
       0,
     ]);
-    expect(await browser.context.cookies()).toEqual([]);
+    expect(await live.browser.context.cookies()).toEqual([]);
     // The first interaction fetches the spam challenge, and still stores nothing.
     await page.locator('[data-beraten-lassen]').getByLabel('Name').focus();
     await page.waitForLoadState('networkidle');
-    await expect.poll(() => requests.some((r) => r === `GET ${stack.api}/api/leads/challenge`)).toBe(true);
+    await expect.poll(() => requests.some((r) => r === `GET ${live.stack.api}/api/leads/challenge`)).toBe(true);
     expect(await page.evaluate(() => [document.cookie, localStorage.length, sessionStorage.length])).toEqual([
       '',
       0,
@@ -76,29 +70,32 @@ describe.skipIf(missing)('embedding the widget', () => {
 
   it('speaks English when the page or data-lang says so, and stores the lead as English', async () => {
     // No data-label: the launcher and the dialog title take the language's own default.
-    const { page } = await visit('/en', hostHtml(stack.api, { lang: 'en-GB' }));
+    const { page } = await visit('/en', hostHtml(live.stack.api, { lang: 'en-GB' }));
     await page.getByRole('button', { name: 'Get advice' }).click();
     const dialog = page.getByRole('dialog', { name: 'Get advice' });
     await dialog.getByRole('button', { name: 'Send inquiry' }).click();
     await expect(dialog.getByText('Please fill in this field.').count()).resolves.toBe(3);
     await expect(dialog.getByRole('link', { name: 'Privacy notice' }).getAttribute('href')).resolves.toBe(
-      `${stack.host}/datenschutz`,
+      `${live.stack.host}/datenschutz`,
     );
     await dialog.getByLabel('Name').fill('Emily English');
     await dialog.getByLabel('Email').fill('emily@example.co.uk');
     await dialog.getByLabel('Your message').fill('Could you help with document AI?');
     await dialog.getByRole('button', { name: 'Send inquiry' }).click();
     await dialog.getByText('Thank you!').waitFor();
-    const lead = (await stack.leads()).find((l) => l.name === 'Emily English');
+    const lead = (await live.stack.leads()).find((l) => l.name === 'Emily English');
     expect(lead?.locale).toBe('en');
     await page.close();
 
-    const german = await visit('/de-tag', hostHtml(stack.api, { lang: 'en', attrs: 'data-lang="de"' }));
+    const german = await visit('/de-tag', hostHtml(live.stack.api, { lang: 'en', attrs: 'data-lang="de"' }));
     await german.page.getByRole('button', { name: 'Beraten lassen' }).click();
     await german.page.getByRole('dialog').getByRole('button', { name: 'Anfrage senden' }).waitFor();
     await german.page.close();
 
-    const labelled = await visit('/label', hostHtml(stack.api, { attrs: 'data-lang="en" data-label="Talk to us"' }));
+    const labelled = await visit(
+      '/label',
+      hostHtml(live.stack.api, { attrs: 'data-lang="en" data-label="Talk to us"' }),
+    );
     await labelled.page.getByRole('button', { name: 'Talk to us' }).click();
     await labelled.page
       .getByRole('dialog', { name: 'Talk to us' })
@@ -110,7 +107,7 @@ describe.skipIf(missing)('embedding the widget', () => {
   it('mounts once even when the script is included twice', async () => {
     const { page, warnings } = await visit(
       '/zweimal',
-      hostHtml(stack.api, { scripts: 2, body: '<main><div data-beraten-lassen></div></main>' }),
+      hostHtml(live.stack.api, { scripts: 2, body: '<main><div data-beraten-lassen></div></main>' }),
     );
     await page.getByRole('button', { name: 'Beraten lassen' }).waitFor();
     await page.waitForLoadState('networkidle');
@@ -122,7 +119,7 @@ describe.skipIf(missing)('embedding the widget', () => {
   it('keeps the inline form and what was typed across SPA route changes, without mounting twice', async () => {
     const { page } = await visit(
       '/spa',
-      hostHtml(stack.api, {
+      hostHtml(live.stack.api, {
         attrs: 'data-position="none"',
         body: '<main id="app"><div id="c" data-beraten-lassen></div></main>',
       }),
@@ -154,13 +151,13 @@ describe.skipIf(missing)('embedding the widget', () => {
     await app.getByLabel('E-Mail').fill('sina@example.de');
     await app.getByRole('button', { name: 'Anfrage senden' }).click();
     await app.getByText('Vielen Dank!').waitFor();
-    const lead = (await stack.leads()).find((l) => l.name === 'Sina SPA');
-    expect(JSON.parse(lead?.source ?? '{}').url).toBe(`${stack.host}/spa/kontakt`);
+    const lead = (await live.stack.leads()).find((l) => l.name === 'Sina SPA');
+    expect(JSON.parse(lead?.source ?? '{}').url).toBe(`${live.stack.host}/spa/kontakt`);
     await page.close();
   });
 
   it('replays the queue, fires events and dataLayer entries, and survives a throwing handler', async () => {
-    const html = hostHtml(stack.api, {
+    const html = hostHtml(live.stack.api, {
       attrs: 'data-datalayer="on"',
       head: `${STUB}<script>
         window.seen = [];
@@ -224,10 +221,10 @@ describe.skipIf(missing)('embedding the widget', () => {
   });
 
   it('asks for consent when configured, keeps the marketing opt-in separate and unticked, then redirects', async () => {
-    const thanks = stack.page('/danke', { html: '<!doctype html><title>Danke</title><h1>Danke</h1>' });
+    const thanks = live.stack.page('/danke', { html: '<!doctype html><title>Danke</title><h1>Danke</h1>' });
     const { page } = await visit(
       '/einwilligung',
-      hostHtml(stack.api, {
+      hostHtml(live.stack.api, {
         attrs: 'data-consent="required" data-consent-version="2026-11" data-marketing="on" data-success-url="/danke"',
       }),
     );
@@ -242,17 +239,17 @@ describe.skipIf(missing)('embedding the widget', () => {
     await expect(dialog.getByRole('checkbox', { name: /einverstanden/ }).getAttribute('aria-invalid')).resolves.toBe(
       'true',
     );
-    expect((await stack.leads()).some((l) => l.name === 'Conny Consent')).toBe(false);
+    expect((await live.stack.leads()).some((l) => l.name === 'Conny Consent')).toBe(false);
     await dialog.getByRole('checkbox', { name: /einverstanden/ }).check();
     await dialog.getByRole('button', { name: 'Anfrage senden' }).click();
     await page.waitForURL(thanks);
-    const lead = (await stack.leads()).find((l) => l.name === 'Conny Consent');
+    const lead = (await live.stack.leads()).find((l) => l.name === 'Conny Consent');
     expect(lead).toMatchObject({ consent: 1, marketing: 0 });
     await page.close();
   });
 
   it('shows nothing and says why when data-privacy-url is missing', async () => {
-    const html = hostHtml(stack.api, { body: '<main><div data-beraten-lassen></div></main>' }).replace(
+    const html = hostHtml(live.stack.api, { body: '<main><div data-beraten-lassen></div></main>' }).replace(
       'data-privacy-url="/datenschutz"',
       '',
     );

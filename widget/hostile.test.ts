@@ -1,7 +1,8 @@
 import type { ConsoleMessage } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, chromiumMissing, launchBrowser } from './testing/browser.ts';
-import { hostHtml, type Stack, startStack, strictCsp } from './testing/stack.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissing } from './testing/browser.ts';
+import { liveStack } from './testing/live-stack.ts';
+import { hostHtml, strictCsp } from './testing/stack.ts';
 
 const missing = chromiumMissing();
 
@@ -21,28 +22,20 @@ dialog::backdrop { background: red !important; }
 `;
 
 describe.skipIf(missing)('widget on a hostile host page under a strict CSP', () => {
-  let stack: Stack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-    stack.page('/hostile.css', { html: HOSTILE_CSS, type: 'text/css' });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+  const live = liveStack();
+  beforeAll(() => {
+    live.stack.page('/hostile.css', { html: HOSTILE_CSS, type: 'text/css' });
   });
 
   async function load(path: string, hostile: boolean) {
-    const url = stack.page(path, {
-      html: hostHtml(stack.api, {
+    const url = live.stack.page(path, {
+      html: hostHtml(live.stack.api, {
         head: hostile ? '<link rel="stylesheet" href="/hostile.css">' : '',
         body: '<main></main>',
       }),
-      headers: hostile ? { 'Content-Security-Policy': strictCsp(stack.api) } : {},
+      headers: hostile ? { 'Content-Security-Policy': strictCsp(live.stack.api) } : {},
     });
-    const page = await browser.context.newPage();
+    const page = await live.browser.context.newPage();
     const messages: string[] = [];
     page.on(
       'console',
@@ -89,16 +82,16 @@ describe.skipIf(missing)('widget on a hostile host page under a strict CSP', () 
     expect(clean.messages).toEqual([]);
     expect(hostile.closed.equals(clean.closed)).toBe(true);
     expect(hostile.open.equals(clean.open)).toBe(true);
-    expect((await stack.leads()).map((l) => l.name)).toEqual(['Strenge Seite', 'Strenge Seite']);
+    expect((await live.stack.leads()).map((l) => l.name)).toEqual(['Strenge Seite', 'Strenge Seite']);
   });
 
   it('leaves the host page’s own styles alone', async () => {
-    const url = stack.page('/nachbarn', {
-      html: hostHtml(stack.api, {
+    const url = live.stack.page('/nachbarn', {
+      html: hostHtml(live.stack.api, {
         body: '<main><h2 id="own">Eigene Überschrift</h2><button id="b">Eigener Knopf</button><div data-beraten-lassen></div></main>',
       }),
     });
-    const page = await browser.context.newPage();
+    const page = await live.browser.context.newPage();
     const styleOf = () =>
       page.evaluate(() =>
         ['own', 'b'].map((id) => {
@@ -117,7 +110,7 @@ describe.skipIf(missing)('widget on a hostile host page under a strict CSP', () 
     expect(await page.evaluate(() => document.styleSheets.length)).toBe(before);
     expect(await page.evaluate(() => document.adoptedStyleSheets.length)).toBe(0);
     // The same page without the widget computes the same styles for its own elements.
-    const bare = await browser.context.newPage();
+    const bare = await live.browser.context.newPage();
     await bare.setContent(
       '<main><h2 id="own">Eigene Überschrift</h2><button id="b">Eigener Knopf</button><div></div></main>',
     );
@@ -133,7 +126,7 @@ describe.skipIf(missing)('widget on a hostile host page under a strict CSP', () 
   });
 
   it('runs on the bundled demo page under its own strict CSP, with topics from the page’s buttons', async () => {
-    const page = await browser.context.newPage();
+    const page = await live.browser.context.newPage();
     const messages: string[] = [];
     page.on('console', (m) => void (['warning', 'error'].includes(m.type()) && messages.push(m.text())));
     page.on('pageerror', (e) => messages.push(e.message));
@@ -144,7 +137,7 @@ describe.skipIf(missing)('widget on a hostile host page under a strict CSP', () 
         w.violations.push(`${e.effectiveDirective} ${e.blockedURI}`),
       );
     });
-    const res = await page.goto(`${stack.api}/`);
+    const res = await page.goto(`${live.stack.api}/`);
     expect(res?.headers()['content-security-policy']).toContain("require-trusted-types-for 'script'");
     await page.locator('#kontakt').getByLabel('Name').waitFor();
     await page.getByRole('button', { name: 'Zu Dokumenten-KI beraten lassen' }).click();

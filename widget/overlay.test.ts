@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, chromiumMissing, launchBrowser } from './testing/browser.ts';
-import { hostHtml, type Stack, startStack, strictCsp } from './testing/stack.ts';
+import { describe, expect, it } from 'vitest';
+import { chromiumMissing } from './testing/browser.ts';
+import { liveStack } from './testing/live-stack.ts';
+import { hostHtml, strictCsp } from './testing/stack.ts';
 
 const missing = chromiumMissing();
 
@@ -29,25 +30,15 @@ const focusedId = (page: Page) =>
   });
 
 describe.skipIf(missing)('the launcher first, the dialog when it is needed', () => {
-  let stack: Stack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const live = liveStack();
 
   // The queue stub is an inline script, which the strict CSP would block.
   async function visit(path: string, head = '') {
-    const url = stack.page(path, {
-      html: hostHtml(stack.api, { head }),
-      headers: head ? {} : { 'Content-Security-Policy': strictCsp(stack.api) },
+    const url = live.stack.page(path, {
+      html: hostHtml(live.stack.api, { head }),
+      headers: head ? {} : { 'Content-Security-Policy': strictCsp(live.stack.api) },
     });
-    const page = await browser.context.newPage();
+    const page = await live.browser.context.newPage();
     const problems: string[] = [];
     const requests: string[] = [];
     page.on('console', (m) => void (['warning', 'error'].includes(m.type()) && problems.push(m.text())));
@@ -84,8 +75,8 @@ describe.skipIf(missing)('the launcher first, the dialog when it is needed', () 
     await expect.poll(() => launcherRoot(page)).toEqual({ dialogs: 1, forms: 1, sheets: 2 });
     await expect(page.getByRole('dialog').count()).resolves.toBe(0);
     expect(requests.filter((r) => !r.endsWith('/favicon.ico'))).toEqual([
-      `${stack.host}/erst-der-knopf`,
-      `${stack.api}/widget.js`,
+      `${live.stack.host}/erst-der-knopf`,
+      `${live.stack.api}/widget.js`,
     ]);
     const launcher = page.getByRole('button', { name: 'Beraten lassen' });
     await launcher.click();
@@ -118,7 +109,7 @@ describe.skipIf(missing)('the launcher first, the dialog when it is needed', () 
     await dialog.getByLabel('Ihre Nachricht').fill('Gleich beim Laden geöffnet');
     await dialog.getByRole('button', { name: 'Anfrage senden' }).click();
     await dialog.getByText('Vielen Dank!').waitFor();
-    expect((await stack.leads()).map((l) => l.name)).toContain('Frühe Frieda');
+    expect((await live.stack.leads()).map((l) => l.name)).toContain('Frühe Frieda');
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, chromiumMissing, launchBrowser } from './testing/browser.ts';
-import { hostHtml, type Stack, startStack } from './testing/stack.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissing } from './testing/browser.ts';
+import { liveStack } from './testing/live-stack.ts';
+import { hostHtml } from './testing/stack.ts';
 
 const missing = chromiumMissing();
 const TURBO = readFileSync(createRequire(import.meta.url).resolve('@hotwired/turbo/dist/turbo.es2017-umd.js'), 'utf8');
@@ -23,17 +24,9 @@ const widgets = (page: Page) =>
   });
 
 describe.skipIf(missing)('the widget on pages that change under it', () => {
-  let stack: Stack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-    stack.page('/turbo.js', { html: TURBO, type: 'text/javascript' });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+  const live = liveStack();
+  beforeAll(() => {
+    live.stack.page('/turbo.js', { html: TURBO, type: 'text/javascript' });
   });
 
   async function typeName(page: Page, name: string) {
@@ -45,13 +38,13 @@ describe.skipIf(missing)('the widget on pages that change under it', () => {
 
   it('keeps exactly one launcher, with what was typed, across Hotwire Turbo Drive visits, and the inquiry arrives', async () => {
     const turboPage = (title: string, other: string) =>
-      hostHtml(stack.api, {
+      hostHtml(live.stack.api, {
         head: '<script src="/turbo.js"></script>',
         body: `<main><h1>${title}</h1><a id="next" href="${other}">Weiter</a></main>`,
       });
-    const start = stack.page('/turbo-a', { html: turboPage('Seite A', '/turbo-b') });
-    stack.page('/turbo-b', { html: turboPage('Seite B', '/turbo-a') });
-    const page = await browser.context.newPage();
+    const start = live.stack.page('/turbo-a', { html: turboPage('Seite A', '/turbo-b') });
+    live.stack.page('/turbo-b', { html: turboPage('Seite B', '/turbo-a') });
+    const page = await live.browser.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => void (['warning', 'error'].includes(m.type()) && errors.push(m.text())));
@@ -72,18 +65,18 @@ describe.skipIf(missing)('the widget on pages that change under it', () => {
     await dialog.getByLabel('Ihre Nachricht').fill('Nach drei Turbo-Besuchen');
     await dialog.getByRole('button', { name: 'Anfrage senden' }).click();
     await dialog.getByText('Vielen Dank!').waitFor();
-    const mails = await stack.peer.waitFor(1);
+    const mails = await live.stack.peer.waitFor(1);
     expect(mails.some((m) => m.parsed.text?.includes('Nach drei Turbo-Besuchen'))).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });
 
   it('comes back once after document.body.replaceWith, and BeratenLassen("open") still opens the dialog', async () => {
-    const page = await browser.context.newPage();
+    const page = await live.browser.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => void (['warning', 'error'].includes(m.type()) && errors.push(m.text())));
-    await page.goto(stack.page('/ersetzt', { html: hostHtml(stack.api) }));
+    await page.goto(live.stack.page('/ersetzt', { html: hostHtml(live.stack.api) }));
     await typeName(page, 'Ria Replace');
     for (let i = 0; i < 2; i++) {
       await page.evaluate(() => {
@@ -100,9 +93,9 @@ describe.skipIf(missing)('the widget on pages that change under it', () => {
   });
 
   it('follows a change of the system colour scheme while open with data-theme="auto"', async () => {
-    const page = await browser.context.newPage();
+    const page = await live.browser.context.newPage();
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto(stack.page('/auto', { html: hostHtml(stack.api, { attrs: 'data-theme="auto"' }) }));
+    await page.goto(live.stack.page('/auto', { html: hostHtml(live.stack.api, { attrs: 'data-theme="auto"' }) }));
     await page.getByRole('button', { name: 'Beraten lassen' }).click();
     const background = () => page.getByRole('dialog').evaluate((el) => getComputedStyle(el).backgroundColor);
     await expect(background()).resolves.toBe('rgb(255, 255, 255)');
@@ -114,8 +107,8 @@ describe.skipIf(missing)('the widget on pages that change under it', () => {
   });
 
   it("moves the launcher with BeratenLassen('set', { position }) and leaves nothing of the old position behind", async () => {
-    const page = await browser.context.newPage();
-    await page.goto(stack.page('/position', { html: hostHtml(stack.api) }));
+    const page = await live.browser.context.newPage();
+    await page.goto(live.stack.page('/position', { html: hostHtml(live.stack.api) }));
     const launcher = page.getByRole('button', { name: 'Beraten lassen' });
     const place = () =>
       page.evaluate(() => {

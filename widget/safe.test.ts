@@ -1,33 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, chromiumMissing, launchBrowser } from './testing/browser.ts';
-import { hostHtml, type Stack, startStack, strictCsp } from './testing/stack.ts';
+import { describe, expect, it } from 'vitest';
+import { chromiumMissing } from './testing/browser.ts';
+import { liveStack } from './testing/live-stack.ts';
+import { hostHtml, strictCsp } from './testing/stack.ts';
 
 const missing = chromiumMissing();
 
 describe.skipIf(missing)('nothing the widget runs throws into the host page', () => {
-  let stack: Stack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const live = liveStack();
 
   it('turns an exception inside its own click and close handlers into a console warning', async () => {
     // A broken tag manager: every push throws, so the launcher's onClick and the dialog's onClose handlers throw.
-    stack.page('/broken-layer.js', {
+    live.stack.page('/broken-layer.js', {
       html: 'window.dataLayer = { push() { throw new Error("broken tag manager"); } };',
       type: 'text/javascript',
     });
-    const url = stack.page('/kaputt', {
-      html: hostHtml(stack.api, { attrs: 'data-datalayer="on"', head: '<script src="/broken-layer.js"></script>' }),
-      headers: { 'Content-Security-Policy': strictCsp(stack.api).replace('script-src', "script-src 'self'") },
+    const url = live.stack.page('/kaputt', {
+      html: hostHtml(live.stack.api, {
+        attrs: 'data-datalayer="on"',
+        head: '<script src="/broken-layer.js"></script>',
+      }),
+      headers: { 'Content-Security-Policy': strictCsp(live.stack.api).replace('script-src', "script-src 'self'") },
     });
-    const page = await browser.context.newPage();
+    const page = await live.browser.context.newPage();
     const pageErrors: string[] = [];
     const warnings: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));

@@ -1,34 +1,25 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../server/clock.ts';
-import { type Browser, chromiumMissing, launchBrowser } from './testing/browser.ts';
-import { hostHtml, type Stack, startStack, strictCsp } from './testing/stack.ts';
+import { chromiumMissing } from './testing/browser.ts';
+import { liveStack } from './testing/live-stack.ts';
+import { hostHtml, strictCsp } from './testing/stack.ts';
 
 const missing = chromiumMissing();
 
 describe.skipIf(missing)('widget submits a lead from another origin', () => {
-  let stack: Stack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    // The real spam protection is on: the widget must fetch the challenge and solve the proof of work.
-    stack = await startStack({ SPAM_POW: 'on', POW_MAX_NUMBER: '2000' });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  // The real spam protection is on: the widget must fetch the challenge and solve the proof of work.
+  const live = liveStack({ SPAM_POW: 'on', POW_MAX_NUMBER: '2000' });
 
   async function openPage(path: string, attrs = ''): Promise<Page> {
-    const url = stack.page(path, {
-      html: hostHtml(stack.api, {
+    const url = live.stack.page(path, {
+      html: hostHtml(live.stack.api, {
         attrs: `data-topics="KI-Strategie,Schulung" ${attrs}`,
         body: '<main><button id="cta" data-beraten-lassen-open="Schulung">Schulung anfragen</button></main>',
       }),
-      headers: { 'Content-Security-Policy': strictCsp(stack.api) },
+      headers: { 'Content-Security-Policy': strictCsp(live.stack.api) },
     });
-    const page = await browser.context.newPage();
+    const page = await live.browser.context.newPage();
     await page.goto(`${url}?utm_source=newsletter&utm_campaign=herbst`);
     await page.getByRole('button', { name: 'Beraten lassen' }).waitFor();
     return page;
@@ -51,7 +42,7 @@ describe.skipIf(missing)('widget submits a lead from another origin', () => {
     await page.getByRole('button', { name: 'Anfrage senden' }).click();
     await expect(page.getByRole('status').getByText('Vielen Dank!').waitFor()).resolves.toBeUndefined();
 
-    const leads = await stack.leads();
+    const leads = await live.stack.leads();
     expect(leads).toHaveLength(1);
     expect(leads[0]).toMatchObject({
       name: 'Jana Beispiel',
@@ -62,9 +53,9 @@ describe.skipIf(missing)('widget submits a lead from another origin', () => {
     });
     const source = JSON.parse(leads[0].source ?? '{}');
     expect(source).toMatchObject({ utm_source: 'newsletter', utm_campaign: 'herbst' });
-    expect(source.url).toBe(`${stack.host}/kontakt?utm_source=newsletter&utm_campaign=herbst`);
-    expect((await stack.jobs()).filter((j) => j.lead_id === leads[0].id)).toHaveLength(1);
-    const [mail] = await stack.peer.waitFor(1);
+    expect(source.url).toBe(`${live.stack.host}/kontakt?utm_source=newsletter&utm_campaign=herbst`);
+    expect((await live.stack.jobs()).filter((j) => j.lead_id === leads[0].id)).toHaveLength(1);
+    const [mail] = await live.stack.peer.waitFor(1);
     expect(mail.parsed.text).toContain('Wir möchten Rechnungen automatisch auslesen.');
     expect(mail.envelope.to).toEqual(['vertrieb@beratung.example']);
     await page.close();
@@ -94,11 +85,11 @@ describe.skipIf(missing)('widget submits a lead from another origin', () => {
   });
 
   it('keeps everything typed through network failures and retries with one key: exactly one lead, one job, one mail', async () => {
-    const mailsBefore = stack.peer.mails.length;
+    const mailsBefore = live.stack.peer.mails.length;
     const page = await openPage('/netz');
     const keys: string[] = [];
     let attempt = 0;
-    await page.route(`${stack.api}/api/leads`, async (route) => {
+    await page.route(`${live.stack.api}/api/leads`, async (route) => {
       if (route.request().method() !== 'POST') return route.continue();
       keys.push((await route.request().headerValue('idempotency-key')) ?? '');
       attempt++;
@@ -127,17 +118,17 @@ describe.skipIf(missing)('widget submits a lead from another origin', () => {
     expect(keys).toHaveLength(3);
     expect(new Set(keys).size).toBe(1);
     // The harness clock stands still, so lead ids do not sort by time: select by name.
-    const leads = (await stack.leads()).filter((l) => l.name === 'Netz Test');
+    const leads = (await live.stack.leads()).filter((l) => l.name === 'Netz Test');
     expect(leads).toHaveLength(1);
-    expect((await stack.jobs()).filter((j) => j.lead_id === leads[0].id)).toHaveLength(1);
-    await stack.peer.waitFor(mailsBefore + 1);
+    expect((await live.stack.jobs()).filter((j) => j.lead_id === leads[0].id)).toHaveLength(1);
+    await live.stack.peer.waitFor(mailsBefore + 1);
     await new Promise((r) => setTimeout(r, 300));
-    expect(stack.peer.mails.filter((m) => m.parsed.text?.includes('Netz Test'))).toHaveLength(1);
+    expect(live.stack.peer.mails.filter((m) => m.parsed.text?.includes('Netz Test'))).toHaveLength(1);
     await page.close();
   });
 
   it('sends with a getRandomValues key where crypto.randomUUID is missing, and the lead is stored', async () => {
-    await browser.context.addInitScript(() => {
+    await live.browser.context.addInitScript(() => {
       if (location.pathname === '/ohne-uuid') delete (Crypto.prototype as { randomUUID?: unknown }).randomUUID;
     });
     const page = await openPage('/ohne-uuid');
@@ -150,7 +141,7 @@ describe.skipIf(missing)('widget submits a lead from another origin', () => {
     await page.getByText('Vielen Dank!').waitFor();
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
-    expect((await stack.leads()).filter((l) => l.name === 'Ohne UUID')).toHaveLength(1);
+    expect((await live.stack.leads()).filter((l) => l.name === 'Ohne UUID')).toHaveLength(1);
     await page.close();
   });
 
@@ -164,14 +155,14 @@ describe.skipIf(missing)('widget submits a lead from another origin', () => {
     await page.getByText('Vielen Dank!').waitFor();
     await new Promise((r) => setTimeout(r, 300));
     expect(posts).toBe(1);
-    expect((await stack.leads()).filter((l) => l.name === 'Doppel Klick')).toHaveLength(1);
+    expect((await live.stack.leads()).filter((l) => l.name === 'Doppel Klick')).toHaveLength(1);
     await page.close();
   });
 
   it('maps the server’s 422 issues back to the fields, in the visitor’s language', async () => {
     const page = await openPage('/server-fehler');
     // Fault: the body is altered on the wire, so only the server's check can refuse it.
-    await page.route(`${stack.api}/api/leads`, (route) => {
+    await page.route(`${live.stack.api}/api/leads`, (route) => {
       if (route.request().method() !== 'POST') return route.continue();
       const body = JSON.parse(route.request().postData() ?? '{}');
       return route.continue({ postData: JSON.stringify({ ...body, company: 'Muster\u202eGmbH' }) });
@@ -184,31 +175,21 @@ describe.skipIf(missing)('widget submits a lead from another origin', () => {
     await expect(company.getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(page.getByRole('alert').textContent()).resolves.toBe('Bitte prüfen Sie die markierten Felder.');
     await expect(company.inputValue()).resolves.toBe('Muster GmbH');
-    expect((await stack.leads()).some((l) => l.name === 'Server Prüfung')).toBe(false);
+    expect((await live.stack.leads()).some((l) => l.name === 'Server Prüfung')).toBe(false);
     await page.close();
   });
 });
 
 describe.skipIf(missing)('widget and the time trap', () => {
-  let stack: Stack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    // A real clock, so the signed challenge ages as it would in production.
-    stack = await startStack({ MIN_FILL_SECONDS: '2' }, { clock: systemClock });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  // A real clock, so the signed challenge ages as it would in production.
+  const live = liveStack({ MIN_FILL_SECONDS: '2' }, { clock: systemClock });
 
   it("waits out the minimum fill time for a prefilled form sent at once, so the lead is a person's and is mailed", async () => {
-    const url = stack.page('/vorausgefuellt', {
-      html: hostHtml(stack.api),
-      headers: { 'Content-Security-Policy': strictCsp(stack.api) },
+    const url = live.stack.page('/vorausgefuellt', {
+      html: hostHtml(live.stack.api),
+      headers: { 'Content-Security-Policy': strictCsp(live.stack.api) },
     });
-    const page = await browser.context.newPage();
+    const page = await live.browser.context.newPage();
     await page.goto(url);
     await page.getByRole('button', { name: 'Beraten lassen' }).waitFor();
     await page.evaluate(() =>
@@ -220,10 +201,10 @@ describe.skipIf(missing)('widget and the time trap', () => {
     );
     await page.getByRole('button', { name: 'Anfrage senden' }).click();
     await page.getByRole('status').getByText('Vielen Dank!').waitFor({ timeout: 15_000 });
-    const leads = await stack.leads();
+    const leads = await live.stack.leads();
     expect(leads).toHaveLength(1);
     expect(leads[0]).toMatchObject({ name: 'Eilige Person', status: 'new' });
-    await stack.peer.waitFor(1);
+    await live.stack.peer.waitFor(1);
     await page.close();
   });
 });

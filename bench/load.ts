@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface LoadResult {
@@ -13,6 +14,15 @@ export interface LoadOptions {
   /** Requests per second over all connections (autocannon's overallRate); unset: as fast as answers come. */
   overallRate?: number;
 }
+
+/** `a` as a share of `b`, for the ratio lines. */
+export const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
+export const fmt = (r: LoadResult) =>
+  `${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`;
+
+/** A figure of /proc/PID/status (VmRSS now, VmHWM the peak) in MB. */
+export const statusMb = (pid: number, field: 'VmRSS' | 'VmHWM') =>
+  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 
 const lead = JSON.stringify({
   name: 'Jürgen Größe',

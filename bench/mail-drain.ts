@@ -17,13 +17,13 @@ const lead = {
   locale: 'de' as const,
 };
 
-const settings = (smtpUrl: string, concurrency: number) =>
-  loadConfig({
-    SMTP_URL: smtpUrl,
-    MAIL_FROM: 'Leads <leads@kunde.de>',
-    SALES_INBOX: 'vertrieb@kunde.de',
-    MAIL_CONCURRENCY: String(concurrency),
-  });
+// The same settings for the bare loop's rendering and for the outbox thread.
+const mailEnv = (smtpUrl: string, concurrency: number) => ({
+  SMTP_URL: smtpUrl,
+  MAIL_FROM: 'Leads <leads@kunde.de>',
+  SALES_INBOX: 'vertrieb@kunde.de',
+  MAIL_CONCURRENCY: String(concurrency),
+});
 
 /** The sales notification the outbox would send for the bench lead, rendered once: the same bytes on the wire. */
 async function sampleNotification(config: Config) {
@@ -39,7 +39,7 @@ async function sampleNotification(config: Config) {
  * ceiling for any outbox on this machine, with no storage, claiming or rendering.
  */
 export async function bareMailLoop(smtpUrl: string, n: number, concurrency: number): Promise<number> {
-  const mail = await sampleNotification(settings(smtpUrl, concurrency));
+  const mail = await sampleNotification(loadConfig(mailEnv(smtpUrl, concurrency)));
   const mailer = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: concurrency });
   let next = 0;
   const t0 = performance.now();
@@ -61,14 +61,7 @@ export async function outboxDrain(smtpUrl: string, n: number, concurrency: numbe
   const t = await freshSqlite();
   const clock = () => new Date();
   await Promise.all(Array.from({ length: n }, () => insertLead(t.db, clock, lead, [{ kind: 'mail.notification' }])));
-  const env = {
-    DATA_DIR: dirname(sqlitePath(t.url)),
-    SMTP_URL: smtpUrl,
-    MAIL_FROM: 'Leads <leads@kunde.de>',
-    SALES_INBOX: 'vertrieb@kunde.de',
-    MAIL_CONCURRENCY: String(concurrency),
-    LOG_LEVEL: 'silent',
-  };
+  const env = { ...mailEnv(smtpUrl, concurrency), DATA_DIR: dirname(sqlitePath(t.url)), LOG_LEVEL: 'silent' };
   const outbox = startOutboxThread({ logger: silentLogger, env });
   await outbox.ready;
   const t0 = performance.now();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../server/paths.ts';
 import { type ServerProcess, startServerProcess } from '../server/testing/server-process.ts';
-import { type LoadResult, postLoad } from './load.ts';
+import { fmt, type LoadResult, pct, postLoad, statusMb } from './load.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -16,12 +16,6 @@ const START_FLAGS = (
 ).scripts.start
   .split(' ')
   .filter((word) => word.startsWith('--'));
-
-const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
-const fmt = (r: LoadResult) =>
-  `${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`;
-const statusMb = (pid: number, field: string) =>
-  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 
 const serverEnv = (smtpUrl: string): Record<string, string> => ({
   DATA_DIR: mkdtempSync(join(process.env.BENCH_DATA_ROOT ?? tmpdir(), 'bl-bench-path-')),

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ServerProcess, startServerProcess } from '../server/testing/server-process.ts';
-import { type LoadResult, postLoad } from './load.ts';
+import { fmt, type LoadResult, pct, postLoad } from './load.ts';
 import { bareMailLoop, outboxDrain } from './mail-drain.ts';
 import { requestPath } from './request-path.ts';
 import { scaleOut } from './scale-out.ts';
@@ -13,10 +13,6 @@ import { widgetFigures } from './widget.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
-
-const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
-const fmt = (r: LoadResult) =>
-  `${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`;
 
 const quietEnv = (dir: string): Record<string, string> => ({
   DATA_DIR: dir,

@@ -4,13 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshPostgres, postgresMissing } from '../server/testing/databases.ts';
 import { type ServerProcess, startServerProcess } from '../server/testing/server-process.ts';
-import { type LoadResult, postLoad } from './load.ts';
+import { fmt, type LoadResult, pct, postLoad } from './load.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-
-const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
-const fmt = (r: LoadResult) =>
-  `${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`;
 
 // Without SMTP_URL each instance writes .eml files, as in the ingest section, so no SMTP peer competes for the CPU.
 const env = (extra: Record<string, string>): Record<string, string> => ({

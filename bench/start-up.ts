@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../server/paths.ts';
 import { startServerProcess } from '../server/testing/server-process.ts';
+import { statusMb } from './load.ts';
 
 const ROUNDS = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 
 // From spawn to the "listens on" line, then resident memory after two idle seconds.
 async function once(script: string) {
@@ -19,7 +19,7 @@ async function once(script: string) {
   );
   const ms = performance.now() - started;
   await new Promise((r) => setTimeout(r, 2000));
-  const rss = rssMb(proc.child.pid!);
+  const rss = statusMb(proc.child.pid!, 'VmRSS');
   proc.child.kill('SIGTERM');
   await proc.exited;
   return { ms, rss };

@@ -7,11 +7,10 @@ import { closeSync, fdatasync, fstatSync, openSync, statSync } from 'node:fs';
  */
 export class WalSync {
   private fd: number | undefined;
-
-  constructor(private readonly dbFile: string) {}
-
   private running: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
+
+  constructor(private readonly dbFile: string) {}
 
   /**
    * Resolves once everything written to the WAL before the call is on disk. Calls made while a sync runs share the

@@ -20,12 +20,16 @@ const messageId = (leadId: string) => `<lead-${leadId}@kunde.de>`;
 
 describe.skipIf(Boolean(skip))('three instances on one PostgreSQL', () => {
   let peer: SmtpPeer | undefined;
+  let victimPeer: SmtpPeer | undefined;
   let testDb: TestDb | undefined;
   const procs: ServerProcess[] = [];
+  const holds: { release(): void }[] = [];
   afterAll(async () => {
     for (const p of procs) p.child.kill('SIGKILL');
     await Promise.all(procs.map((p) => p.exited));
+    for (const h of holds) h.release();
     await peer?.close();
+    await victimPeer?.close();
     await testDb?.drop();
   });
 
@@ -39,7 +43,18 @@ describe.skipIf(Boolean(skip))('three instances on one PostgreSQL', () => {
     const sql = testDb.db.pgPool!;
     // The peer shares this test's busy process: timeouts of 1 s would expire under load and breed retries.
     const env = instanceEnv(testDb.url, peer.url, { SMTP_CONNECT_TIMEOUT_MS: '3000', SMTP_SOCKET_TIMEOUT_MS: '4000' });
-    procs.push(...(await Promise.all([0, 1, 2].map(() => startServerProcess(env)))));
+    // The victim mails to a peer of its own that never answers a message: whenever one of its sends has just arrived
+    // there, it holds a claimed job it has not recorded, which is what dying mid-send means.
+    victimPeer = await startSmtpPeer();
+    let victimSendAt = 0;
+    for (let i = 0; i < 500; i++) {
+      const hold = victimPeer.holdNext();
+      holds.push(hold);
+      void hold.arrived.then(() => (victimSendAt = Date.now()));
+    }
+    procs.push(
+      ...(await Promise.all([env, env, { ...env, SMTP_URL: victimPeer.url }].map((e) => startServerProcess(e)))),
+    );
     const victim = procs[2];
     let killedAt: Date | undefined;
     const live = () => (killedAt ? procs.slice(0, 2) : procs);
@@ -88,7 +103,8 @@ describe.skipIf(Boolean(skip))('three instances on one PostgreSQL', () => {
         } else {
           acked.set(i, (await postUntilAcked(i, procsNow[i % procsNow.length])).id);
         }
-        if (!killedAt && acked.size >= KILL_AFTER) {
+        // Killed mid-send: its latest send arrived well within the 4 s socket timeout, so it is still held.
+        if (!killedAt && acked.size >= KILL_AFTER && Date.now() - victimSendAt < 1000) {
           killedAt = new Date();
           victim.child.kill('SIGKILL');
         }

@@ -199,7 +199,27 @@ describe('CORS and origins', () => {
     const res = await post(h, valid, { Origin: 'https://www.kunde.de' });
     expect(res.status).toBe(201);
     expect(res.headers.get('Access-Control-Allow-Origin')).toBe('https://www.kunde.de');
+    expect(res.headers.get('Access-Control-Expose-Headers')).toBe('Retry-After,Idempotent-Replayed');
     expect(res.headers.get('Vary')).toMatch(/Origin/);
+  });
+
+  it('lets an allowlisted page read an error answer too', async () => {
+    const res = await post(h, { ...valid, email: 'nope' }, { Origin: 'https://www.kunde.de' });
+    expect(res.status).toBe(422);
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe('https://www.kunde.de');
+    expect(((await res.json()) as { error: string }).error).toBeTruthy();
+  });
+
+  it('answers a preflight from an allowlisted origin with the methods, headers and max age', async () => {
+    const res = await h.app.request('/api/leads', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://www.kunde.de', 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe('https://www.kunde.de');
+    expect(res.headers.get('Access-Control-Allow-Methods')).toContain('POST');
+    expect(res.headers.get('Access-Control-Allow-Headers')).toContain('Idempotency-Key');
+    expect(res.headers.get('Access-Control-Max-Age')).toBe('600');
   });
 
   it('refuses a foreign origin with 403 and no Allow-Origin', async () => {

@@ -23,7 +23,8 @@ const pause = (attempt: number) =>
     attempt < 3 ? setImmediate(resolve) : setTimeout(resolve, Math.min(2 ** (attempt - 3), 20) * (0.5 + Math.random())),
   );
 
-async function retrying<T>(run: () => Promise<T>, deadlineMs: number): Promise<T> {
+/** Runs `run` again while SQLite answers busy, on timers, until the deadline; then its SQLITE_BUSY reaches the caller. */
+export async function retrying<T>(run: () => Promise<T>, deadlineMs: number): Promise<T> {
   const end = Date.now() + deadlineMs;
   for (let attempt = 0; ; attempt++) {
     try {

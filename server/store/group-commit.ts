@@ -1,7 +1,9 @@
+import type SqliteDatabase from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { DbHealth } from '../db/db-health.ts';
 import type { Database } from '../db/schema.ts';
+import { BUSY_DEADLINE_MS, retrying } from '../db/sqlite-busy.ts';
 import type { WalSync } from '../db/wal-sync.ts';
 
 type Work<T> = (conn: Kysely<Database>) => Promise<T>;
@@ -14,6 +16,21 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
+const CONTROL = {
+  begin: 'begin immediate',
+  commit: 'commit',
+  rollback: 'rollback',
+  savepoint: 'savepoint gc',
+  rollbackTo: 'rollback to gc',
+  release: 'release gc',
+  normal: 'pragma synchronous = normal',
+  full: 'pragma synchronous = full',
+} as const;
+type Control = Record<keyof typeof CONTROL, SqliteDatabase.Statement>;
+
+const prepareControl = (raw: SqliteDatabase.Database) =>
+  Object.fromEntries(Object.entries(CONTROL).map(([name, text]) => [name, raw.prepare(text)])) as Control;
+
 /**
  * Group commit for SQLite: writes that arrive while a commit is being synced share the next transaction, each in
  * its own savepoint, so one fsync acknowledges many leads and durability stays synchronous=FULL.
@@ -23,12 +40,18 @@ export class GroupCommit {
   private flushing = false;
   private scheduled: 'now' | 'later' | undefined;
   private gathering: NodeJS.Timeout | undefined;
+  // The transaction's own statements go straight to better-sqlite3: through Kysely each costs a query build and a
+  // few promise turns, and a batch of n leads has 2n + 4 of them.
+  private readonly control: Control;
 
   constructor(
     private readonly kysely: Kysely<Database>,
+    raw: SqliteDatabase.Database,
     private readonly health?: DbHealth,
     private readonly walSync?: WalSync,
-  ) {}
+  ) {
+    this.control = prepareControl(raw);
+  }
 
   run<T>(work: Work<T>, durable = true, gatherMs = 0): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -89,6 +112,7 @@ export class GroupCommit {
 
   private async commit(batch: Pending[], relaxed: boolean): Promise<Result[]> {
     const results: Result[] = [];
+    const control = this.control;
     await this.kysely.connection().execute(async (conn) => {
       // Never write into a deleted file: whatever it took would vanish with the process.
       this.health?.assertFiles();
@@ -96,21 +120,26 @@ export class GroupCommit {
       if (this.health?.wantsCheckpoint()) await sql`pragma wal_checkpoint(truncate)`.execute(conn).catch(() => {});
       // With a WalSync a durable batch is synced after its commit, on the thread pool: COMMIT itself needs no fsync.
       const normal = relaxed || this.walSync !== undefined;
-      if (normal) await sql`pragma synchronous = normal`.execute(conn);
+      if (normal) control.normal.run();
       try {
-        await sql`begin immediate`.execute(conn);
+        // The outbox thread's connection holds the write lock for a moment at a time: wait for it on timers.
+        await retrying(async () => control.begin.run(), BUSY_DEADLINE_MS);
         try {
           for (const item of batch) results.push(await this.step(conn, item));
-          await sql`commit`.execute(conn);
+          control.commit.run();
           // Deleted while this batch ran: it went into the vanished file, so none of it is acknowledged.
           this.health?.assertFiles();
         } catch (err) {
-          await sql`rollback`.execute(conn).catch(() => {});
+          try {
+            control.rollback.run();
+          } catch {
+            // SQLite may have rolled the transaction back itself (a full disk): nothing is left to undo.
+          }
           throw err;
         }
       } finally {
         // Also when BEGIN fails: the next batch may hold leads, which must be synced.
-        if (normal) await sql`pragma synchronous = full`.execute(conn);
+        if (normal) control.full.run();
       }
     });
     return results;
@@ -125,17 +154,23 @@ export class GroupCommit {
   // One item in its own savepoint. A full disk or an I/O error can end the whole transaction (SQLite rolls it back
   // by itself), and the savepoint is gone with it: the batch then fails with that fault, not with "no such savepoint".
   private async step(conn: Kysely<Database>, item: Pending): Promise<Result> {
-    await sql`savepoint gc`.execute(conn);
+    this.control.savepoint.run();
     let result: Result;
     try {
       result = { ok: true, value: await item.work(conn) };
     } catch (err) {
-      await sql`rollback to gc`.execute(conn).catch(() => Promise.reject(err));
+      try {
+        this.control.rollbackTo.run();
+      } catch {
+        throw err;
+      }
       result = { ok: false, err };
     }
-    await sql`release gc`
-      .execute(conn)
-      .catch((releaseErr: unknown) => Promise.reject(result.ok ? releaseErr : result.err));
+    try {
+      this.control.release.run();
+    } catch (releaseErr) {
+      throw result.ok ? releaseErr : result.err;
+    }
     return result;
   }
 
@@ -169,7 +204,8 @@ export function inTransaction<T>(
       });
   let gc = committers.get(db);
   if (!gc) {
-    gc = new GroupCommit(db.kysely, db.health, db.walSync);
+    if (!db.sqlite) throw new Error('group commit needs the SQLite handle');
+    gc = new GroupCommit(db.kysely, db.sqlite, db.health, db.walSync);
     committers.set(db, gc);
   }
   return gc.run(work, opts.durable ?? true, opts.gatherMs ?? 0);

@@ -3,6 +3,8 @@ import autocannon from 'autocannon';
 
 export interface LoadResult {
   rps: number;
+  /** Answers with a 2xx status. */
+  count: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -23,6 +25,19 @@ export const fmt = (r: LoadResult) =>
 /** A figure of /proc/PID/status (VmRSS now, VmHWM the peak) in MB. */
 export const statusMb = (pid: number, field: 'VmRSS' | 'VmHWM') =>
   Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+
+/**
+ * CPU milliseconds a process (or its main thread) has used so far, from /proc: unlike throughput, this does not move
+ * when the virtual machine's host takes the CPU away for a while (steal time).
+ */
+export function cpuMs(pid: number, mainThreadOnly = false): number {
+  const stat = readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which may itself hold spaces: state is the 3rd field, utime the 14th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+// Linux's USER_HZ, the unit of utime and stime, is 100 on every architecture Node runs on.
+const CLOCK_TICKS = 100;
 
 const lead = JSON.stringify({
   name: 'Jürgen Größe',
@@ -54,6 +69,7 @@ export async function postLoad(urls: string[], seconds: number, opts: LoadOption
   const total = (f: (r: autocannon.Result) => number) => runs.reduce((s, r) => s + f(r), 0);
   return {
     rps: total((r) => r['2xx'] / (r.duration || seconds)),
+    count: total((r) => r['2xx']),
     p50: Math.max(...runs.map((r) => r.latency.p50)),
     p99: Math.max(...runs.map((r) => r.latency.p99)),
     non2xx: total((r) => r.non2xx),

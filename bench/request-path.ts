@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../server/paths.ts';
 import { type ServerProcess, startServerProcess } from '../server/testing/server-process.ts';
-import { fmt, type LoadResult, pct, postLoad, statusMb } from './load.ts';
+import { cpuMs, fmt, type LoadResult, pct, postLoad, statusMb } from './load.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -53,16 +53,24 @@ async function catchUp(sink: ServerProcess, want: number): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
+/** The load's CPU per answered request in milliseconds: the main thread's, and the whole process's. */
+async function withCpu(pid: number, load: () => Promise<LoadResult>) {
+  const [main0, all0] = [cpuMs(pid, true), cpuMs(pid)];
+  const result = await load();
+  const per = (ms: number) => ms / Math.max(1, result.count);
+  return { result, mainCpuMs: per(cpuMs(pid, true) - main0), processCpuMs: per(cpuMs(pid) - all0) };
+}
+
 async function measureServer(sink: ServerProcess, load: (url: string) => Promise<LoadResult>) {
   const proc = await startServerProcess(serverEnv(sink.url), 30_000, 'dist/node/server/main.js', START_FLAGS);
   await postLoad([proc.url], 2, { connections: 10 }); // warm-up: JIT, page cache, the SMTP pool
   const before = await sinkCount(sink);
-  const result = await load(proc.url);
+  const { result, mainCpuMs, processCpuMs } = await withCpu(proc.child.pid!, () => load(proc.url));
   const peakMb = statusMb(proc.child.pid!, 'VmHWM');
   // Every lead of the warm-up and the run is mailed; the sink counts all of them.
   const caughtUpS = await catchUp(sink, before + Math.floor(result.rps * SECONDS * 0.999));
   await stop(proc);
-  return { result, peakMb, caughtUpS };
+  return { result, peakMb, caughtUpS, mainCpuMs, processCpuMs };
 }
 
 /** Issue-14 figures: saturated ingest and a steady rate, each with SMTP delivery running, and peak memory. */
@@ -71,7 +79,9 @@ export async function requestPath(): Promise<void> {
   const sink = await startServerProcess({}, 30_000, 'bench/smtp-sink.ts');
   const bare = await startServerProcess({}, 30_000, 'bench/bare-server.ts');
   await postLoad([bare.url], 2, { connections: 10 });
-  const base = await postLoad([bare.url], SECONDS, { connections: 10 });
+  const { result: base, mainCpuMs: bareCpuMs } = await withCpu(bare.child.pid!, () =>
+    postLoad([bare.url], SECONDS, { connections: 10 }),
+  );
   // The same paced load on the bare route: autocannon's own pacing puts a floor under any p99.
   const baseSteady = await postLoad([bare.url], SECONDS, { connections: STEADY_CONNECTIONS, overallRate: RATE });
   await stop(bare);
@@ -92,5 +102,11 @@ export async function requestPath(): Promise<void> {
     `steady: p99 ${steady.result.p99} ms against the bare route's ${baseSteady.p99} ms (goal <= 10 ms), ${all201}; ` +
       `saturated: ${pct(saturated.result.rps, base.rps)} of the bare route (goal >= 25 %); ` +
       `peak RSS under the steady load ${steady.peakMb.toFixed(0)} MB (goal <= 200 MB)`,
+  );
+  const ms = (v: number) => `${v.toFixed(3)} ms`;
+  console.log(
+    `CPU per answer at 10 connections (from /proc, unmoved by steal time): main thread ${ms(saturated.mainCpuMs)} ` +
+      `against the bare route's ${ms(bareCpuMs)} (${(saturated.mainCpuMs / bareCpuMs).toFixed(1)}x); whole server ` +
+      `process, outbox thread included, ${ms(saturated.processCpuMs)}`,
   );
 }

@@ -1,5 +1,14 @@
 import { closeSync, fdatasync, fstatSync, openSync, statSync } from 'node:fs';
 
+// Two syncs in flight: a batch committed while one runs starts its own at once instead of waiting for it to end.
+const MAX_RUNNING = 2;
+
+interface Waiting {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 /**
  * The fsync of a commit, done on libuv's thread pool instead of inside SQLite's COMMIT on the event loop: the
  * connection commits with synchronous=NORMAL (written, not synced), then this syncs the WAL before anyone hears
@@ -7,39 +16,53 @@ import { closeSync, fdatasync, fstatSync, openSync, statSync } from 'node:fs';
  */
 export class WalSync {
   private fd: number | undefined;
-  private running: Promise<void> | undefined;
-  private queued: Promise<void> | undefined;
+  private running = 0;
+  private waiting: Waiting | undefined;
 
   constructor(private readonly dbFile: string) {}
 
   /**
-   * Resolves once everything written to the WAL before the call is on disk. Calls made while a sync runs share the
-   * one after it (that running sync may have begun before their writes): at most one runs and one waits.
+   * Resolves once everything written to the WAL before the call is on disk. Each call starts a sync of its own while
+   * fewer than two run; later calls share one that starts when a running sync ends (a running one may have begun
+   * before their writes), so at most two run and one waits.
    */
   sync(): Promise<void> {
-    if (!this.running) {
-      this.running = this.syncNow().finally(() => {
-        this.running = undefined;
+    if (this.running < MAX_RUNNING) return this.start();
+    if (!this.waiting) {
+      let resolve = () => {};
+      let reject: (err: unknown) => void = () => {};
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
       });
-      return this.running;
+      this.waiting = { promise, resolve, reject };
     }
-    this.queued ??= this.running
-      .catch(() => {})
-      .then(() => {
-        this.queued = undefined;
-        return this.sync();
-      });
-    return this.queued;
-  }
-
-  private syncNow(): Promise<void> {
-    const fd = this.open();
-    return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+    return this.waiting.promise;
   }
 
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+  }
+
+  private start(): Promise<void> {
+    this.running++;
+    const run = new Promise<void>((resolve, reject) => {
+      fdatasync(this.open(), (err) => (err ? reject(err) : resolve()));
+    });
+    void run.then(
+      () => this.finished(),
+      () => this.finished(),
+    );
+    return run;
+  }
+
+  private finished(): void {
+    this.running--;
+    const waiting = this.waiting;
+    if (!waiting) return;
+    this.waiting = undefined;
+    this.start().then(waiting.resolve, waiting.reject);
   }
 
   // The WAL is created by the first write, and a restore or a deletion gives it a new inode: follow the file.

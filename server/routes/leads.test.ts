@@ -210,6 +210,21 @@ describe('CORS and origins', () => {
     expect(((await res.json()) as { error: string }).error).toBeTruthy();
   });
 
+  it('lets an allowlisted page read Retry-After from a 429', async () => {
+    const limited = await makeHarness('sqlite', { RATE_LIMIT_PER_MINUTE: '1' });
+    try {
+      const headers = { Origin: 'https://www.kunde.de' };
+      expect((await post(limited, valid, headers)).status).toBe(201);
+      const res = await post(limited, valid, headers);
+      expect(res.status).toBe(429);
+      expect(res.headers.get('Access-Control-Allow-Origin')).toBe('https://www.kunde.de');
+      expect(res.headers.get('Access-Control-Expose-Headers')).toContain('Retry-After');
+      expect(Number(res.headers.get('Retry-After'))).toBeGreaterThan(0);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('answers a preflight from an allowlisted origin with the methods, headers and max age', async () => {
     const res = await h.app.request('/api/leads', {
       method: 'OPTIONS',

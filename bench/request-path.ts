@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../server/paths.ts';
 import { type ServerProcess, startServerProcess } from '../server/testing/server-process.ts';
 import { cpuMs, fmt, type LoadResult, pct, postLoad, statusMb } from './load.ts';
+import { quietEnv, SECONDS, stopAll } from './servers.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const STEADY_CONNECTIONS = 20;
 // The node flags `npm start` runs the server with (package.json), so the bench measures what users run.
@@ -17,21 +17,12 @@ const START_FLAGS = (
   .split(' ')
   .filter((word) => word.startsWith('--'));
 
-const serverEnv = (smtpUrl: string): Record<string, string> => ({
-  DATA_DIR: mkdtempSync(join(process.env.BENCH_DATA_ROOT ?? tmpdir(), 'bl-bench-path-')),
-  LOG_LEVEL: 'error',
-  MIN_FILL_SECONDS: '0',
-  RATE_LIMIT_PER_MINUTE: '0',
-  RATE_LIMIT_PER_DAY: '0',
-  SMTP_URL: smtpUrl,
-  MAIL_FROM: 'Leads <leads@kunde.de>',
-  SALES_INBOX: 'vertrieb@kunde.de',
-});
-
-async function stop(proc: ServerProcess) {
-  proc.child.kill('SIGTERM');
-  await proc.exited;
-}
+const serverEnv = (smtpUrl: string) =>
+  quietEnv(mkdtempSync(join(process.env.BENCH_DATA_ROOT ?? tmpdir(), 'bl-bench-path-')), {
+    SMTP_URL: smtpUrl,
+    MAIL_FROM: 'Leads <leads@kunde.de>',
+    SALES_INBOX: 'vertrieb@kunde.de',
+  });
 
 /** How many mails the sink has taken so far (it prints its count on SIGUSR2). */
 async function sinkCount(sink: ServerProcess): Promise<number> {
@@ -69,7 +60,7 @@ async function measureServer(sink: ServerProcess, load: (url: string) => Promise
   const peakMb = statusMb(proc.child.pid!, 'VmHWM');
   // Every lead of the warm-up and the run is mailed; the sink counts all of them.
   const caughtUpS = await catchUp(sink, before + Math.floor(result.rps * SECONDS * 0.999));
-  await stop(proc);
+  await stopAll([proc]);
   return { result, peakMb, caughtUpS, mainCpuMs, processCpuMs };
 }
 
@@ -84,12 +75,12 @@ export async function requestPath(): Promise<void> {
   );
   // The same paced load on the bare route: autocannon's own pacing puts a floor under any p99.
   const baseSteady = await postLoad([bare.url], SECONDS, { connections: STEADY_CONNECTIONS, overallRate: RATE });
-  await stop(bare);
+  await stopAll([bare]);
   const steady = await measureServer(sink, (url) =>
     postLoad([url], SECONDS, { connections: STEADY_CONNECTIONS, overallRate: RATE }),
   );
   const saturated = await measureServer(sink, (url) => postLoad([url], SECONDS, { connections: 10 }));
-  await stop(sink);
+  await stopAll([sink]);
   const line = (name: string, m: Awaited<ReturnType<typeof measureServer>>) =>
     `${name}${fmt(m.result)}; peak RSS ${m.peakMb.toFixed(0)} MB; mail caught up ${m.caughtUpS.toFixed(1)} s later`;
   const all201 = steady.result.non2xx === 0 && steady.result.errors === 0 ? 'every answer 201' : 'NOT every answer 201';

@@ -7,20 +7,12 @@ import { fmt, type LoadResult, pct, postLoad } from './load.ts';
 import { bareMailLoop, outboxDrain } from './mail-drain.ts';
 import { requestPath } from './request-path.ts';
 import { scaleOut } from './scale-out.ts';
+import { quietEnv, SECONDS, stopAll } from './servers.ts';
 import { startUp } from './start-up.ts';
 import { widgetFigures } from './widget.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
-
-const quietEnv = (dir: string): Record<string, string> => ({
-  DATA_DIR: dir,
-  LOG_LEVEL: 'error',
-  MIN_FILL_SECONDS: '0',
-  RATE_LIMIT_PER_MINUTE: '0',
-  RATE_LIMIT_PER_DAY: '0',
-});
 
 async function measure(proc: ServerProcess[], seconds = SECONDS): Promise<LoadResult> {
   const urls = proc.map((p) => p.url);
@@ -28,18 +20,13 @@ async function measure(proc: ServerProcess[], seconds = SECONDS): Promise<LoadRe
   return postLoad(urls, seconds);
 }
 
-async function stop(procs: ServerProcess[]) {
-  for (const p of procs) p.child.kill('SIGTERM');
-  await Promise.all(procs.map((p) => p.exited));
-}
-
 async function ingest() {
   const bare = await startServerProcess({}, 30_000, 'bench/bare-server.ts');
   const base = await measure([bare]);
-  await stop([bare]);
+  await stopAll([bare]);
   const real = await startServerProcess(quietEnv(mkdtempSync(join(tmpdir(), 'bl-bench-'))));
   const ours = await measure([real]);
-  await stop([real]);
+  await stopAll([real]);
   console.log(
     '\n## Ingest: POST /api/leads (SQLite, WAL, synchronous=FULL, group commit) vs a bare hono JSON POST route',
   );
@@ -65,7 +52,7 @@ async function mail() {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1];
   const [base, ours] = [median(bases), median(ourRuns)];
-  await stop([sink]);
+  await stopAll([sink]);
   console.log(`\n## Mail drain: ${n} mails to a local SMTP sink, 5 pooled connections, median of 3 alternating rounds`);
   console.log(`bare pooled nodemailer loop: ${base.toFixed(0)} mails/s`);
   console.log(`outbox (SQLite):             ${ours.toFixed(0)} mails/s`);

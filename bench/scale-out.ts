@@ -5,26 +5,20 @@ import { join } from 'node:path';
 import { freshPostgres, postgresMissing } from '../server/testing/databases.ts';
 import { type ServerProcess, startServerProcess } from '../server/testing/server-process.ts';
 import { fmt, type LoadResult, pct, postLoad } from './load.ts';
-
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+import { quietEnv, SECONDS, stopAll } from './servers.ts';
 
 // Without SMTP_URL each instance writes .eml files, as in the ingest section, so no SMTP peer competes for the CPU.
-const env = (extra: Record<string, string>): Record<string, string> => ({
-  DATA_DIR: mkdtempSync(join(tmpdir(), 'bl-bench-scale-')),
-  LOG_LEVEL: 'error',
-  MIN_FILL_SECONDS: '0',
-  RATE_LIMIT_PER_MINUTE: '0',
-  RATE_LIMIT_PER_DAY: '0',
-  CHALLENGE_SECRET: 'bench-shared-secret-0123456789abcdef0123456789',
-  ...extra,
-});
+const env = (extra: Record<string, string>) =>
+  quietEnv(mkdtempSync(join(tmpdir(), 'bl-bench-scale-')), {
+    CHALLENGE_SECRET: 'bench-shared-secret-0123456789abcdef0123456789',
+    ...extra,
+  });
 
 async function run(procs: ServerProcess[]): Promise<LoadResult> {
   const urls = procs.map((p) => p.url);
   await postLoad(urls, 2); // warm-up: JIT, page cache, pool connections
   const result = await postLoad(urls, SECONDS);
-  for (const p of procs) p.child.kill('SIGTERM');
-  await Promise.all(procs.map((p) => p.exited));
+  await stopAll(procs);
   return result;
 }
 

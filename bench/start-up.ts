@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../server/paths.ts';
 import { startServerProcess } from '../server/testing/server-process.ts';
 import { statusMb } from './load.ts';
+import { stopAll } from './servers.ts';
 
 const ROUNDS = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -20,8 +21,7 @@ async function once(script: string) {
   const ms = performance.now() - started;
   await new Promise((r) => setTimeout(r, 2000));
   const rss = statusMb(proc.child.pid!, 'VmRSS');
-  proc.child.kill('SIGTERM');
-  await proc.exited;
+  await stopAll([proc]);
   return { ms, rss };
 }
 

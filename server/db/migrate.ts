@@ -6,6 +6,7 @@ import * as m0002 from './migrations/0002-outbox.ts';
 import * as m0004 from './migrations/0004-spam.ts';
 import * as m0005 from './migrations/0005-ops.ts';
 import * as m0006 from './migrations/0006-routing-consent.ts';
+import * as m0007 from './migrations/0007-lease-index.ts';
 import type { Database } from './schema.ts';
 
 // Listed by hand so the bundle-free tsx start and the tests see the same ordered set.
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-spam': m0004,
   '0005-ops': m0005,
   '0006-routing-consent': m0006,
+  '0007-lease-index': m0007,
 };
 
 /**

@@ -1,0 +1,46 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { freshSqlite, type TestDb } from '../testing/databases.ts';
+import { claimJobs, nextDueAt } from './jobs.ts';
+import { insertLead } from './leads.ts';
+
+const KIND = 'mail.notification';
+const lead = { name: 'Ada', email: 'ada@example.de', message: 'Bitte um Rückruf.', locale: 'de' as const };
+
+let t: TestDb;
+let statements: string[];
+
+beforeEach(async () => {
+  t = await freshSqlite();
+  const raw = t.db.sqlite!;
+  const prepare = raw.prepare.bind(raw);
+  statements = [];
+  // The statement cache prepares each new text once: recording here sees every query the store sends.
+  raw.prepare = ((text: string) => {
+    statements.push(text);
+    return prepare(text);
+  }) as typeof raw.prepare;
+});
+afterEach(() => t.drop());
+
+/** SQLite's own account of how it reads the jobs table for each recorded statement that touches it. */
+function plans(): string[] {
+  return statements
+    .filter((text) => /"jobs"/.test(text) && !/^insert/i.test(text))
+    .flatMap((text) => {
+      const params = Array.from(text.matchAll(/\?/g), () => 'x');
+      const rows = t.db.sqlite!.prepare(`explain query plan ${text}`).all(...params) as { detail: string }[];
+      return rows.map((row) => row.detail);
+    });
+}
+
+it('a claim and the next-due look-up read only due rows through an index, however many jobs were sent before', async () => {
+  const clock = () => new Date();
+  await Promise.all(Array.from({ length: 50 }, () => insertLead(t.db, clock, lead, [{ kind: KIND }])));
+  await claimJobs(t.db, { kinds: [KIND], now: new Date(), leaseMs: 60_000, limit: 5 });
+  await nextDueAt(t.db, [KIND]);
+  const read = plans();
+  expect(read.length).toBeGreaterThan(0);
+  // A scan, or a sort of the rows found, would cost every claim more the longer the server has run.
+  expect(read.filter((detail) => /^SCAN|TEMP B-TREE|jobs_kind_target_created_idx/.test(detail))).toEqual([]);
+  expect(read.some((detail) => detail.includes('jobs_lease_idx'))).toBe(true);
+});

@@ -8,6 +8,9 @@ import type { Outbox, OutboxDeps, OutboxOptions } from './outbox-types.ts';
 import { runJob } from './run-job.ts';
 import { nextWait } from './scheduling.ts';
 
+// A claim takes this many times the concurrency: its statement and commit cost about as much for 20 jobs as for 5.
+const CLAIM_BATCH_FACTOR = 4;
+
 // On stop, how long an outcome may keep waiting for the database before its job is left to the lease.
 const STOP_RECORD_MS = 5000;
 
@@ -16,6 +19,7 @@ class OutboxWorker implements Outbox {
   private readonly handlers: HandlerMap;
   private readonly kinds: JobKinds;
   private readonly concurrency: number;
+  private readonly claimBatch: number;
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly backoff: BackoffOptions;
@@ -43,6 +47,7 @@ class OutboxWorker implements Outbox {
     this.handlers = handlerMap(opts.handlers);
     this.kinds = kindsOf(this.handlers);
     this.concurrency = opts.concurrency ?? deps.config.MAIL_CONCURRENCY;
+    this.claimBatch = this.concurrency * CLAIM_BATCH_FACTOR;
     // A short lease that the heartbeat renews while the job is held: a dead worker's jobs are free within one lease.
     this.leaseMs = opts.leaseMs ?? Math.min(HEARTBEAT_LEASE_MS, mailTimeouts(deps.config).leaseMs);
     this.pollMs = opts.pollMs ?? 1000;
@@ -128,7 +133,7 @@ class OutboxWorker implements Outbox {
     while (!this.stopping && this.sending < this.concurrency) {
       if (!this.ready.length) {
         // A whole batch per claim: one statement (and one commit) then serves several free slots.
-        const allowed = await allowance(this.deps, this.kinds, this.concurrency, this.inFlightMail, this.pollMs);
+        const allowed = await allowance(this.deps, this.kinds, this.claimBatch, this.inFlightMail, this.pollMs);
         this.capFreesAt = allowed.capFreesAt;
         const claim = { kinds: allowed.kinds, limit: allowed.limit, now: this.deps.clock(), leaseMs: this.leaseMs };
         this.ready = await claimJobs(this.deps.db, claim);

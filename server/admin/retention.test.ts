@@ -90,7 +90,7 @@ describeEachDb('retention purge', (dialect) => {
       .where('lead_id', '=', id)
       .executeTakeFirstOrThrow();
     expect((await admin(h, `/leads/${id}`, { method: 'DELETE' })).status).toBe(200);
-    // What store/jobs.ts finishJob does when a send ends after the erase: it records the attempt regardless.
+    // What finishJob (store/finish-jobs.ts) does when a send ends after the erase: it records the attempt regardless.
     await h.deps.db.kysely
       .insertInto('job_attempts')
       .values({

@@ -1,4 +1,5 @@
-import type { JobOutcome, JobRow } from '../store/jobs.ts';
+import type { JobOutcome } from '../store/finish-jobs.ts';
+import type { JobRow } from '../store/jobs.ts';
 import { type BackoffOptions, retryDelay } from './backoff.ts';
 import { type Failure, tooManyTries } from './failure.ts';
 import type { OutcomeName } from './outbox-types.ts';

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { finishJob, type JobOutcome, type JobRow } from '../store/jobs.ts';
+import { finishJob, type JobOutcome } from '../store/finish-jobs.ts';
+import type { JobRow } from '../store/jobs.ts';
 import type { BackoffOptions } from './backoff.ts';
 import type { JobHandler } from './handlers.ts';
 import { persistently } from './heartbeat.ts';

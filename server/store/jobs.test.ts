@@ -3,7 +3,8 @@ import type { Db } from '../db/connect.ts';
 import { uuidv7 } from '../ids.ts';
 import { freshDb, type TestDb } from '../testing/databases.ts';
 import { describeEachDb } from '../testing/each-db.ts';
-import { claimJob, claimJobs, finishJob, nextDueAt, releaseJobs, sentSince } from './jobs.ts';
+import { finishJob } from './finish-jobs.ts';
+import { claimJob, claimJobs, nextDueAt, releaseJobs, sentSince } from './jobs.ts';
 
 const T0 = new Date('2026-11-28T10:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -133,6 +134,23 @@ describeEachDb('jobs store: claims and leases', (dialect) => {
     await t.db.kysely.deleteFrom('jobs').where('id', '=', id).execute();
     expect(await finishJob(t.db, job, { ok: true }, at(1))).toBe(false);
     expect(await t.db.kysely.selectFrom('job_attempts').selectAll().execute()).toEqual([]);
+  });
+
+  it('answers each outcome of a batch written together for itself: moved on, overtaken or erased', async () => {
+    const [done, overtaken, erased] = [await addJob(t.db), await addJob(t.db), await addJob(t.db)];
+    const held = await claimJobs(t.db, { kinds: [KIND], now: T0, leaseMs: LEASE, limit: 3 });
+    const byId = Object.fromEntries(held.map((j) => [j.id, j]));
+    // Only this one's lease runs out, and another worker claims it.
+    const later = at(3 * LEASE).toISOString();
+    await t.db.kysely.updateTable('jobs').set({ lease_until: later }).where('id', '!=', overtaken).execute();
+    expect((await claim(t.db, at(LEASE)))?.id).toBe(overtaken);
+    await t.db.kysely.deleteFrom('jobs').where('id', '=', erased).execute();
+    const answers = await Promise.all(
+      [done, overtaken, erased].map((id) => finishJob(t.db, byId[id], { ok: true }, at(LEASE + 1))),
+    );
+    expect(answers).toEqual([true, false, false]);
+    const attempts = await t.db.kysely.selectFrom('job_attempts').select('job_id').execute();
+    expect(attempts.map((a) => a.job_id).sort()).toEqual([done, overtaken].sort());
   });
 
   it('hands each job to exactly one of many concurrent claimers', async () => {

@@ -3,6 +3,7 @@ import { type Clock, iso } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
 import type { Database, JobsTable } from '../db/schema.ts';
 import { uuidv7 } from '../ids.ts';
+import { OUTCOME_GATHER_MS } from './finish-jobs.ts';
 import { inTransaction } from './group-commit.ts';
 import type { JobKind } from './job-kinds.ts';
 
@@ -164,59 +165,6 @@ export async function releaseJobs(db: Db, jobs: JobRow[]): Promise<void> {
         .execute();
     }
   });
-}
-
-export type JobOutcome =
-  | { ok: true }
-  | { ok: false; error: string; retryAt: Date }
-  | { ok: false; error: string; dead: true };
-
-// A sent mail's outcome waits this long for others to share its commit: under a burst that is a tenth of the commits,
-// and of the WAL pages the request thread's sync must write out with its own.
-const OUTCOME_GATHER_MS = 20;
-
-/**
- * Records the attempt and moves the job on, in one transaction. Returns false when the job was
- * claimed again meanwhile (our lease ran out); the attempt is still recorded, the newer claim wins the state.
- */
-export async function finishJob(db: Db, job: JobRow, outcome: JobOutcome, now: Date): Promise<boolean> {
-  const at = now.toISOString();
-  return inTransaction(
-    db,
-    async (trx) => {
-      const state = outcome.ok ? 'sent' : 'dead' in outcome ? 'dead' : 'pending';
-      const result = await trx
-        .updateTable('jobs')
-        .set({
-          state,
-          lease_until: null,
-          updated_at: at,
-          ...(outcome.ok ? { sent_at: at, last_error: null } : { last_error: outcome.error }),
-          ...(!outcome.ok && 'retryAt' in outcome ? { next_attempt_at: outcome.retryAt.toISOString() } : {}),
-        })
-        .where('id', '=', job.id)
-        .where('state', '=', 'sending')
-        .where('attempts', '=', job.attempts)
-        .executeTakeFirst();
-      const current = Number(result.numUpdatedRows) === 1;
-      // A job erased with its lead (Art. 17) while in flight must not leave an attempt row behind.
-      if (!current && !(await trx.selectFrom('jobs').select('id').where('id', '=', job.id).executeTakeFirst()))
-        return false;
-      await trx
-        .insertInto('job_attempts')
-        .values({
-          id: uuidv7(now.getTime()),
-          job_id: job.id,
-          lead_id: job.lead_id,
-          at,
-          ok: outcome.ok ? 1 : 0,
-          error: outcome.ok ? null : outcome.error,
-        })
-        .execute();
-      return current;
-    },
-    { durable: false, gatherMs: OUTCOME_GATHER_MS },
-  );
 }
 
 /** Successful attempts of these kinds since a moment, and the oldest of them (when the window frees a slot). */

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { type Clock, iso } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
 import type { Database, JobsTable } from '../db/schema.ts';
@@ -107,6 +107,7 @@ export async function claimJobs(db: Db, opts: ClaimOptions): Promise<JobRow[]> {
   const now = opts.now.toISOString();
   const leaseUntil = new Date(opts.now.getTime() + opts.leaseMs).toISOString();
   // One state per statement, ordered by its own indexed time: an OR of both would sort every due row to take a few.
+  // The state is a literal so SQLite can see that the partial lease index (0007) covers 'sending'.
   const claim = (
     trx: Kysely<Database>,
     state: 'pending' | 'sending',
@@ -120,7 +121,7 @@ export async function claimJobs(db: Db, opts: ClaimOptions): Promise<JobRow[]> {
         eb
           .selectFrom('jobs')
           .select('id')
-          .where('state', '=', state)
+          .where('state', '=', sql.lit(state))
           .where(due, '<=', now)
           .where('kind', 'in', opts.kinds)
           .orderBy(due)
@@ -193,7 +194,7 @@ export async function nextDueAt(db: Db, kinds: string[]): Promise<Date | undefin
     db.kysely
       .selectFrom('jobs')
       .select(`${due} as due`)
-      .where('state', '=', state)
+      .where('state', '=', sql.lit(state))
       .where('kind', 'in', kinds)
       .orderBy(due)
       .limit(1)

@@ -14,6 +14,8 @@ const NOT_ONE_LINE = /[\0-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/
 export function oneLine(value: string, max = 200): string {
   // "=?" gets a space so text stored before encoded words were refused can never be decoded by a mail reader.
   const flat = value.replace(NOT_ONE_LINE, ' ').replace(/\s+/g, ' ').replace(/=\?/g, '= ?').trim();
+  // No more UTF-16 units than the limit means no more code points either: the common case needs no split.
+  if (flat.length <= max) return flat;
   const chars = [...flat];
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : flat;
 }

@@ -84,3 +84,16 @@ describe('what the sales notification says about consent', () => {
     expect(text({ consent_asked: null, consent: 0 })).toContain('Datenschutzhinweis: nicht abgefragt');
   });
 });
+
+describe('when the sales notification says the lead came in', () => {
+  it('gives each lead its own minute in Berlin time and its own language, also for leads of one burst', () => {
+    const received = (created_at: string, locale = 'de') =>
+      /(?:Eingegangen|Received): (.*)/.exec(text({ created_at, locale }))?.[1];
+    expect(received('2026-11-28T10:00:59.000Z')).toBe('28.11.2026, 11:00 (Europe/Berlin, 2026-11-28T10:00:59.000Z)');
+    expect(received('2026-11-28T10:01:00.000Z')).toBe('28.11.2026, 11:01 (Europe/Berlin, 2026-11-28T10:01:00.000Z)');
+    expect(received('2026-11-28T10:01:30.000Z', 'en')).toBe(
+      '28 Nov 2026, 11:01 (Europe/Berlin, 2026-11-28T10:01:30.000Z)',
+    );
+    expect(received('2026-07-01T10:01:30.000Z')).toBe('01.07.2026, 12:01 (Europe/Berlin, 2026-07-01T10:01:30.000Z)');
+  });
+});

@@ -23,8 +23,14 @@ const FORMATS = {
   en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }),
 };
 
+// Formatting a date costs more than the rest of the mail's text; leads of one burst share their minute.
+let lastMinute = { key: '', text: '' };
+
 function receivedAt(iso: string, locale: string): string {
-  return `${FORMATS[locale === 'en' ? 'en' : 'de'].format(new Date(iso))} (Europe/Berlin, ${iso})`;
+  const lang = locale === 'en' ? 'en' : 'de';
+  const key = `${lang} ${iso.slice(0, 16)}`;
+  if (lastMinute.key !== key) lastMinute = { key, text: FORMATS[lang].format(new Date(iso)) };
+  return `${lastMinute.text} (Europe/Berlin, ${iso})`;
 }
 
 /** Scannable in an inbox list: topic, company, name; missing parts are left out. */

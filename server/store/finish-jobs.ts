@@ -49,14 +49,17 @@ export function finishJob(db: Db, job: JobRow, outcome: JobOutcome, now: Date): 
 
 function write(db: Db, items: Finish[]): void {
   if (gathering.get(db)?.items === items) gathering.delete(db);
-  inTransaction(db, (trx) => finishAll(trx, items), { durable: false }).then(
-    (current) => {
-      for (const [i, item] of items.entries()) item.resolve(current[i]);
-    },
-    (err: unknown) => {
-      for (const item of items) item.reject(err);
-    },
-  );
+  // Runs from a timer: even a synchronous throw must reach the callers, not the process.
+  Promise.resolve()
+    .then(() => inTransaction(db, (trx) => finishAll(trx, items), { durable: false }))
+    .then(
+      (current) => {
+        for (const [i, item] of items.entries()) item.resolve(current[i]);
+      },
+      (err: unknown) => {
+        for (const item of items) item.reject(err);
+      },
+    );
 }
 
 async function finishAll(trx: Kysely<Database>, items: Finish[]): Promise<boolean[]> {

@@ -181,6 +181,24 @@ describeEachDb('outbox worker over a real SMTP peer', (dialect) => {
     expect(await f.job(second)).toMatchObject({ state: 'pending', attempts: 0 });
     expect(f.peer.mails).toHaveLength(1);
   });
+
+  it('hands the jobs it claimed ahead of a free slot back on stop(), as if never claimed', async () => {
+    f = await outboxFixture(dialect, {}, { pollMs: 10 * MINUTE, concurrency: 1 });
+    const ids = [await f.post(), await f.post(), await f.post()];
+    const hold = f.peer.holdNext();
+    f.outbox.start();
+    await hold.arrived;
+    // One claim took all three; one is sending, two wait for the slot.
+    const claimed = await Promise.all(ids.map(async (id) => (await f.job(id)).state));
+    expect(claimed).toEqual(['sending', 'sending', 'sending']);
+    const stopping = f.outbox.stop();
+    hold.release();
+    await stopping;
+    expect(f.peer.mails).toHaveLength(1);
+    const after = await Promise.all(ids.map(async (id) => await f.job(id)));
+    expect(after.filter((job) => job.state === 'sent')).toHaveLength(1);
+    expect(after.filter((job) => job.state === 'pending' && job.attempts === 0 && !job.lease_until)).toHaveLength(2);
+  });
 });
 
 describe('outbox worker against a server that never answers', () => {

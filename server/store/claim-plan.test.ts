@@ -33,7 +33,7 @@ function plans(): string[] {
     });
 }
 
-it('a claim and the next-due look-up read only due rows through an index, however many jobs were sent before', async () => {
+it('a claim and the next-due look-up find due jobs through an index in due order: no scan, no sort of every job', async () => {
   const clock = () => new Date();
   await Promise.all(Array.from({ length: 50 }, () => insertLead(t.db, clock, lead, [{ kind: KIND }])));
   await claimJobs(t.db, { kinds: [KIND], now: new Date(), leaseMs: 60_000, limit: 5 });

@@ -19,6 +19,9 @@ export interface LoadOptions {
 
 /** `a` as a share of `b`, for the ratio lines. */
 export const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
+
+/** The middle value (of an odd count; the upper middle of an even one). */
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 export const fmt = (r: LoadResult) =>
   `${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`;
 

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ServerProcess, startServerProcess } from '../server/testing/server-process.ts';
-import { fmt, type LoadResult, pct, postLoad } from './load.ts';
+import { fmt, type LoadResult, median, pct, postLoad } from './load.ts';
 import { bareMailLoop, openOutboxDrain } from './mail-drain.ts';
 import { requestPath } from './request-path.ts';
 import { scaleOut } from './scale-out.ts';
@@ -58,7 +58,6 @@ async function mail() {
   }
   await outbox.close();
   await stopAll([sink]);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[ROUNDS >> 1];
   // Each round's pair ran back to back on the same machine: the median of their ratios moves least with steal time.
   const ratios = ourRuns.map((ours, i) => ours / bases[i]);
   const rounds = ratios.map((r, i) => `${ourRuns[i].toFixed(0)}/${bases[i].toFixed(0)} ${(100 * r).toFixed(0)} %`);

@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../server/paths.ts';
 import { startServerProcess } from '../server/testing/server-process.ts';
-import { statusMb } from './load.ts';
+import { median, statusMb } from './load.ts';
 import { stopAll } from './servers.ts';
 
 const ROUNDS = 5;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // From spawn to the "listens on" line, then resident memory after two idle seconds.
 async function once(script: string) {

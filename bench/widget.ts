@@ -6,6 +6,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { BrowserContext } from 'playwright-core';
 import { launchBrowser } from '../widget/testing/browser.ts';
 import { WIDGET_FILE } from '../widget/testing/build.ts';
+import { median } from './load.ts';
 
 // The baseline: the least any script can do to show the same button and open a modal dialog, in a shadow root.
 const BASELINE =
@@ -32,7 +33,6 @@ const page = (script: string) =>
   `src="/probe.js"></script></head><body><h1>Seite</h1><script async ` +
   `src="/${script}" data-privacy-url="/datenschutz"></script></body></html>`;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 type Probe = { __visible?: number; __painted?: number };
 
 /** One load: script arrival to visible button; with throttle, also the click on it to the dialog painted. */

@@ -69,6 +69,8 @@ export function connect(url: string, opts: ConnectOptions = {}): Db {
   sqlite.pragma('busy_timeout = 0');
   // Art. 17: deleted rows are overwritten with zeros instead of lingering in free pages.
   sqlite.pragma('secure_delete = on');
+  // Savepoints journal in memory: past 64 KB SQLite spilled to a temp file, a pwrite per page, for rollbacks only.
+  sqlite.pragma('temp_store = memory');
   const walSync = new WalSync(file);
   return {
     kysely: new Kysely<Database>({

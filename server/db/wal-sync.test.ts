@@ -13,6 +13,8 @@ interface Call {
   end: number;
   name: string;
   wal: boolean;
+  /** The path of the call's file descriptor, as strace -y shows it. */
+  file?: string;
   text: string;
   ack?: number;
 }
@@ -34,16 +36,25 @@ function calls(log: string): Call[] {
     const name = /^(?:<\.\.\. )?(\w+)/.exec(text)?.[1] ?? '';
     const ack = /"ACK (\d+)\\n"/.exec(text)?.[1];
     const wal = text.includes('leads.db-wal>');
-    out.push({ start: began?.start ?? at, end: at, name, wal, text, ack: ack === undefined ? undefined : Number(ack) });
+    const file = /^(?:<\.\.\. )?\w+\(\d+<([^>]*)>/.exec(text)?.[1];
+    out.push({
+      start: began?.start ?? at,
+      end: at,
+      name,
+      wal,
+      file,
+      text,
+      ack: ack === undefined ? undefined : Number(ack),
+    });
   }
   return out;
 }
 
-function traced(count: number, everyMs: number, extra: string[] = []): Call[] {
+function traced(count: number, everyMs: number, extra: string[] = [], length = 0): Call[] {
   const dir = mkdtempSync(join(tmpdir(), 'bl-walsync-'));
   const log = join(dir, 'strace.log');
   const node = [process.execPath, '--import', 'tsx', 'server/testing/acked-commits.ts'];
-  const args = [`sqlite:${join(dir, 'leads.db')}`, String(count), String(everyMs)];
+  const args = [`sqlite:${join(dir, 'leads.db')}`, String(count), String(everyMs), String(length)];
   // Whole buffers (-s), so the WAL write that carried each lead's marker can be found.
   const trace = ['-f', '-ttt', '-y', '-s', '9000', '-o', log, '-e', 'trace=pwrite64,write,fdatasync,fsync', ...extra];
   execFileSync('strace', [...trace, ...node, ...args], { stdio: 'pipe' });
@@ -101,6 +112,24 @@ describe('a group commit is acknowledged only once its WAL is on disk', () => {
       expect(unsyncedAcks(seen)).toEqual([]);
       // A batch committed during a sync starts its own at once, but the thread pool never holds more than two.
       expect(mostSyncsAtOnce(seen, 0.02)).toBe(2);
+    },
+  );
+});
+
+describe('a group commit writes only the database and its own files', () => {
+  (noStrace ? it.skip : it)(
+    "keeps its savepoints' journal in memory, even for batches of long leads",
+    {
+      timeout: 60_000,
+    },
+    () => {
+      // Batches of leads with 4,000-character messages: their savepoints journal more than SQLite's 64 KB spill limit.
+      const seen = traced(300, 2, ['-e', 'inject=fdatasync:delay_exit=20000'], 4000);
+      expect(seen.filter((c) => c.ack !== undefined)).toHaveLength(300);
+      const elsewhere = seen.filter(
+        (c) => c.name === 'pwrite64' && !/\/leads\.db(-wal|-shm|-journal)?$/.test(c.file ?? ''),
+      );
+      expect([...new Set(elsewhere.map((c) => c.file))]).toEqual([]);
     },
   );
 });

@@ -14,6 +14,7 @@ import { mailTimeouts } from './mail/timeouts.ts';
 import { describeMailTransport } from './mail/transport.ts';
 import { createMetrics } from './observability/metrics.ts';
 import type { OutcomeName } from './outbox/outbox-types.ts';
+import { watchRequestLoad } from './outbox/request-load.ts';
 import { WIDGET_FILE } from './paths.ts';
 import { startBanner } from './start-banner.ts';
 import { startOutboxThread } from './start-outbox-thread.ts';
@@ -109,6 +110,12 @@ async function main() {
   await migrate(db);
   ready = true;
   outbox.start();
+  // A burst of requests gets the CPU; the mail catches up when it is over.
+  const load = watchRequestLoad((yielding, utilization) => {
+    outbox.setYielding(yielding);
+    const msg = yielding ? 'outbox yields to a burst of requests' : 'outbox sends again';
+    logger.info({ utilization: Number(utilization.toFixed(2)) }, msg);
+  });
   const retention = startRetention({ db, clock: systemClock, logger, rules: config.RETENTION_DAYS });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -125,6 +132,7 @@ async function main() {
     setTimeout(() => process.exit(1), mailTimeouts(config).sendDeadlineMs + 5_000).unref();
     // Stop taking requests and let those in flight finish, then let the worker finish the mail it is sending.
     await closeServer(server);
+    load.stop();
     retention.stop();
     await outbox.stop();
     await db.kysely.destroy();

@@ -50,6 +50,7 @@ const checkpoints = startCheckpoints(db, logger);
 port.on('message', (msg: ToOutboxThread) => {
   if (msg.type === 'start') outbox.start();
   else if (msg.type === 'wake') outbox.wake();
+  else if (msg.type === 'yield') outbox.setYielding(msg.yielding);
   else if (msg.type === 'drain') void outbox.drainOnce().then((sent) => post({ type: 'drained', sent }));
   else if (msg.type === 'stop')
     void (async () => {

@@ -94,4 +94,26 @@ describe('the outbox thread', () => {
     );
     await outbox.stop();
   });
+  it('claims nothing while the request thread has it yield, and mails the lead once told to send again', {
+    timeout: 30_000,
+  }, async () => {
+    peer ??= await startSmtpPeer();
+    const dir = mkdtempSync(join(tmpdir(), 'bl-thread-yield-'));
+    const id = await storeLead(dir);
+    const before = peer.mails.length;
+    const outbox = startOutboxThread({ logger: capturedLogger().logger, env: env(dir, peer.url) });
+    await outbox.ready;
+    outbox.setYielding(true);
+    outbox.start();
+    outbox.wake();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(peer.mails.length).toBe(before);
+    outbox.setYielding(false);
+    await until(
+      () => peer.mails.slice(before).some((m) => m.parsed.messageId === `<lead-${id}@kunde.de>`),
+      15_000,
+      'the mail',
+    );
+    await outbox.stop();
+  });
 });

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Outbox, OutcomeName } from './outbox/outbox-types.ts';
 
-export type ToOutboxThread = { type: 'start' | 'wake' | 'drain' | 'stop' };
+export type ToOutboxThread = { type: 'start' | 'wake' | 'drain' | 'stop' } | { type: 'yield'; yielding: boolean };
 export type FromOutboxThread =
   | { type: 'ready' | 'stopped' }
   | { type: 'drained'; sent: number }
@@ -42,6 +42,7 @@ class OutboxThread implements Outbox {
   private deaths = 0;
   private alive = false;
   private wakePending = false;
+  private yielding = false;
   private readonly waiting = new Map<FromOutboxThread['type'], ((msg: FromOutboxThread) => void)[]>();
 
   /** Resolves once the first thread has connected and is listening. */
@@ -65,6 +66,11 @@ class OutboxThread implements Outbox {
       this.wakePending = false;
       this.send({ type: 'wake' });
     });
+  }
+
+  setYielding(yielding: boolean): void {
+    this.yielding = yielding;
+    this.send({ type: 'yield', yielding });
   }
 
   async drainOnce(): Promise<number> {
@@ -112,6 +118,7 @@ class OutboxThread implements Outbox {
       setTimeout(() => {
         if (this.stopping) return;
         this.spawn();
+        if (this.yielding) this.setYielding(true);
         if (this.started) this.start();
       }, waitMs).unref();
     });

@@ -43,4 +43,6 @@ export interface Outbox {
   stop(): Promise<void>;
   /** Claims and runs every due job (within concurrency and MAIL_PER_HOUR) until none is left; resolves how many ran. */
   drainOnce(): Promise<number>;
+  /** While true, claims and starts nothing new (a burst of requests has the CPU); jobs under way finish. */
+  setYielding(yielding: boolean): void;
 }

@@ -202,6 +202,27 @@ describeEachDb('outbox worker over a real SMTP peer', (dialect) => {
       { state: 'pending', attempts: 0, lease_until: null },
     ]);
   });
+
+  it('while yielding to a burst, finishes the send under way, starts nothing new, and sends on once told', async () => {
+    f = await outboxFixture(dialect, {}, { pollMs: 200 });
+    const hold = f.peer.holdNext();
+    f.outbox.start();
+    const first = await f.post();
+    await hold.arrived;
+    f.outbox.setYielding(true);
+    const second = await f.post();
+    hold.release();
+    await f.peer.waitFor(1);
+    // Woken by the lead and past several polls, it still claimed nothing.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await f.job(first)).toMatchObject({ state: 'sent' });
+    expect(await f.job(second)).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(f.peer.mails).toHaveLength(1);
+    f.outbox.setYielding(false);
+    await f.peer.waitFor(2);
+    await f.outbox.stop();
+    expect(await f.job(second)).toMatchObject({ state: 'sent', attempts: 1 });
+  });
 });
 
 describe('outbox worker against a server that never answers', () => {

@@ -32,6 +32,7 @@ class OutboxWorker implements Outbox {
   private ready: JobRow[] = [];
   private running = false;
   private stopping = false;
+  private yielding = false;
   private timer: NodeJS.Timeout | undefined;
   private filling: Promise<number> | undefined;
   private fillAgain = false;
@@ -84,6 +85,11 @@ class OutboxWorker implements Outbox {
     this.heartbeat.stop();
   }
 
+  setYielding(yielding: boolean): void {
+    this.yielding = yielding;
+    if (!yielding) this.nudge();
+  }
+
   async drainOnce(): Promise<number> {
     let total = 0;
     for (;;) {
@@ -130,7 +136,7 @@ class OutboxWorker implements Outbox {
 
   private async fillOnce(): Promise<number> {
     let launched = 0;
-    while (!this.stopping && this.sending < this.concurrency) {
+    while (!this.stopping && !this.yielding && this.sending < this.concurrency) {
       if (!this.ready.length) {
         // A whole batch per claim: one statement (and one commit) then serves several free slots.
         const allowed = await allowance(this.deps, this.kinds, this.claimBatch, this.inFlightMail, this.pollMs);
@@ -182,7 +188,8 @@ class OutboxWorker implements Outbox {
   }
 
   private async tick(): Promise<void> {
-    if (!this.running) return;
+    // While yielding, a wake costs nothing: setYielding(false) ticks again.
+    if (!this.running || this.yielding) return;
     await this.fill();
     await this.schedule();
   }

@@ -94,6 +94,7 @@ describe('the outbox thread', () => {
     );
     await outbox.stop();
   });
+
   it('claims nothing while the request thread has it yield, and mails the lead once told to send again', {
     timeout: 30_000,
   }, async () => {

@@ -213,7 +213,7 @@ describeEachDb('outbox worker over a real SMTP peer', (dialect) => {
     const second = await f.post();
     hold.release();
     await f.peer.waitFor(1);
-    // Woken by the lead and past several polls, it still claimed nothing.
+    // Woken by the lead and given five polls' time, it still claimed nothing.
     await new Promise((r) => setTimeout(r, 1000));
     expect(await f.job(first)).toMatchObject({ state: 'sent' });
     expect(await f.job(second)).toMatchObject({ state: 'pending', attempts: 0 });

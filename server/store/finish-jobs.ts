@@ -3,16 +3,13 @@ import type { Db } from '../db/connect.ts';
 import type { Database, JobAttemptsTable } from '../db/schema.ts';
 import { uuidv7 } from '../ids.ts';
 import { inTransaction } from './group-commit.ts';
-import type { JobRow } from './jobs.ts';
+import { type JobRow, OUTCOME_GATHER_MS } from './jobs.ts';
 
 export type JobOutcome =
   | { ok: true }
   | { ok: false; error: string; retryAt: Date }
   | { ok: false; error: string; dead: true };
 
-// A sent mail's outcome waits this long for others to share its transaction: under a burst that is a tenth of the
-// commits, and of the WAL pages the request thread's sync must write out with its own.
-export const OUTCOME_GATHER_MS = 20;
 // Six parameters per attempt row: far below any driver's limit.
 const MAX_BATCH = 200;
 

@@ -3,7 +3,6 @@ import { type Clock, iso } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
 import type { Database, JobsTable } from '../db/schema.ts';
 import { uuidv7 } from '../ids.ts';
-import { OUTCOME_GATHER_MS } from './finish-jobs.ts';
 import { inTransaction } from './group-commit.ts';
 import type { JobKind } from './job-kinds.ts';
 
@@ -204,6 +203,10 @@ export async function nextDueAt(db: Db, kinds: string[]): Promise<Date | undefin
     .filter((due): due is string => Boolean(due));
   return times.length ? new Date(times.sort()[0]) : undefined;
 }
+
+// A sent mail's outcome (finish-jobs.ts) and a lease renewal wait this long for others to share their transaction:
+// under a burst that is a tenth of the commits, and of the WAL pages the request thread's sync must write out.
+export const OUTCOME_GATHER_MS = 20;
 
 /** Extends the lease of jobs this worker still holds (fenced by attempts), so a long send is never claimed twice. */
 export async function renewLeases(db: Db, jobs: JobRow[], leaseUntil: Date): Promise<void> {

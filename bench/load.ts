@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface LoadResult {
@@ -34,9 +34,24 @@ export const statusMb = (pid: number, field: 'VmRSS' | 'VmHWM') =>
  * when the virtual machine's host takes the CPU away for a while (steal time).
  */
 export function cpuMs(pid: number, mainThreadOnly = false): number {
-  const stat = readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name, which may itself hold spaces: state is the 3rd field, utime the 14th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return statCpuMs(readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8'));
+}
+
+/** CPU milliseconds one thread of this process has used so far. */
+export const threadCpuMs = (tid: number) => statCpuMs(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'));
+
+/** This process's threads that run at the given nice value (the outbox thread is the one at nice 10). */
+export function threadsAtNice(nice: number): number[] {
+  return readdirSync('/proc/self/task')
+    .map(Number)
+    .filter((tid) => statFields(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'))[16] === String(nice));
+}
+
+// Fields after the command name, which may itself hold spaces: state is the 3rd field, utime the 14th, nice the 19th.
+const statFields = (stat: string) => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+
+function statCpuMs(stat: string): number {
+  const fields = statFields(stat);
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 // Linux's USER_HZ, the unit of utime and stime, is 100 on every architecture Node runs on.

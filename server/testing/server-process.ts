@@ -37,6 +37,8 @@ export async function startServerProcess(
       const m = /listens on ([a-z]+:\/\/\S+?) /.exec(out);
       if (m) {
         clearTimeout(timer);
+        // Scanning all output on every chunk would cost the parent more with every line the server logs.
+        child.stdout!.off('data', check);
         resolve(m[1].replace('localhost', '127.0.0.1'));
       }
     };

@@ -35,7 +35,7 @@ async function sampleNotification(config: Config) {
   return buildNotification(row, config);
 }
 
-/** Mails per second, and the CPU milliseconds per mail of the thread that sent them (from /proc: its own CPU, not its waits). */
+/** Mails per second, and CPU ms per mail of the thread that sent them (from /proc: its own CPU, not its waits). */
 export interface DrainRun {
   rate: number;
   cpuMsPerMail: number;

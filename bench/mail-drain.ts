@@ -4,7 +4,7 @@ import { type Config, loadConfig } from '../server/config.ts';
 import { sqlitePath } from '../server/db/connect.ts';
 import { silentLogger } from '../server/logger.ts';
 import { buildNotification } from '../server/mail/notification.ts';
-import { startOutboxThread } from '../server/start-outbox-thread.ts';
+import { OUTBOX_NICE, startOutboxThread } from '../server/start-outbox-thread.ts';
 import { insertLead } from '../server/store/leads.ts';
 import { freshSqlite } from '../server/testing/databases.ts';
 import { threadCpuMs, threadsAtNice } from './load.ts';
@@ -65,9 +65,6 @@ export async function bareMailLoop(smtpUrl: string, n: number, concurrency: numb
   return { rate, cpuMsPerMail };
 }
 
-// The outbox thread lowers its own priority to this nice value (outbox-thread.ts): that is how the bench finds it.
-const OUTBOX_NICE = 10;
-
 export interface OutboxDrain {
   /** Stores n leads, then times the outbox sending their mails: mails per second. */
   drain(n: number): Promise<DrainRun>;
@@ -82,6 +79,7 @@ export async function openOutboxDrain(smtpUrl: string, concurrency: number): Pro
   const t = await freshSqlite();
   const clock = () => new Date();
   const env = { ...mailEnv(smtpUrl, concurrency), DATA_DIR: dirname(sqlitePath(t.url)), LOG_LEVEL: 'silent' };
+  // The outbox thread lowers its own priority to OUTBOX_NICE: that is how the bench finds it.
   const before = new Set(threadsAtNice(OUTBOX_NICE));
   const outbox = startOutboxThread({ logger: silentLogger, env });
   await outbox.ready;

@@ -10,11 +10,9 @@ import { createLogger } from './logger.ts';
 import { createMailTransport } from './mail/transport.ts';
 import type { OutcomeEvent, OutcomeName } from './outbox/outbox-types.ts';
 import { startOutbox } from './start-outbox.ts';
-import type { FromOutboxThread, ToOutboxThread } from './start-outbox-thread.ts';
+import { type FromOutboxThread, OUTBOX_NICE, type ToOutboxThread } from './start-outbox-thread.ts';
 
-// Below the request thread in the scheduler (Linux: a nice value per thread): under a burst the CPU goes to
-// answering visitors first, and the mail catches up afterwards.
-const OUTBOX_NICE = 10;
+// Below the request thread in the scheduler: under a burst the CPU goes to answering visitors first.
 try {
   setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), OUTBOX_NICE);
 } catch {

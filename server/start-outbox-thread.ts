@@ -13,6 +13,10 @@ export type FromOutboxThread =
 // From the build the entry is .js; from the sources it is .ts, and a thread does not inherit tsx's loader.
 const ENTRY = new URL(`./outbox-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
+// The thread's nice value (Linux, per thread): below the request thread in the scheduler, so under a burst the CPU
+// goes to answering visitors first, and the mail catches up afterwards.
+export const OUTBOX_NICE = 10;
+
 // A small young generation: under a burst the thread's heap would otherwise grow by some 20 MB of garbage.
 const LIMITS = { maxYoungGenerationSizeMb: 8 };
 

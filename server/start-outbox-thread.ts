@@ -63,8 +63,9 @@ class OutboxThread implements Outbox {
   }
 
   wake(): void {
-    // Under load every stored lead wakes the outbox: one message per turn of the event loop serves them all.
-    if (this.wakePending) return;
+    // Under load every stored lead wakes the outbox: one message per turn of the event loop serves them all. A
+    // yielding thread claims nothing, and setYielding(false) ticks it: a wake meanwhile would be a message for nothing.
+    if (this.wakePending || this.yielding) return;
     this.wakePending = true;
     setImmediate(() => {
       this.wakePending = false;

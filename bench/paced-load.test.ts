@@ -17,11 +17,12 @@ async function answering(delayMs: number): Promise<string> {
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
 describe('pacedLoad', () => {
-  it('keeps its schedule when every answer is slow, where a closed loop would fall behind', async () => {
+  it('keeps its rate when every answer is slow, and each latency holds the wait', async () => {
     const url = await answering(40);
     const r = await pacedLoad(url, 1, 200);
     expect(r.count).toBe(200);
-    expect(r.rps).toBeGreaterThan(180);
+    // One answer at a time would make 25 a second.
+    expect(r.rps).toBeGreaterThan(150);
     expect(r.p50).toBeGreaterThanOrEqual(40);
     expect(r.non2xx + r.errors).toBe(0);
   });

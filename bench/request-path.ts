@@ -74,7 +74,7 @@ export async function requestPath(): Promise<void> {
   const { result: base, mainCpuMs: bareCpuMs } = await withCpu(bare.child.pid!, () =>
     postLoad([bare.url], SECONDS, { connections: 10 }),
   );
-  // The same paced load on the bare route: autocannon's own pacing puts a floor under any p99.
+  // The same two steady loads on the bare route: the floor this machine and each load generator put under any p99.
   const baseSteady = await postLoad([bare.url], SECONDS, { connections: STEADY_CONNECTIONS, overallRate: RATE });
   const basePaced = await pacedLoad(bare.url, SECONDS, RATE);
   await stopAll([bare]);

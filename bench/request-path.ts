@@ -1,23 +1,17 @@
 // Bench section "requestPath": the built server with real SMTP delivery running, against a bare hono route.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../server/paths.ts';
 import { type ServerProcess, startServerProcess } from '../server/testing/server-process.ts';
+import { START_FLAGS } from '../server/testing/start-flags.ts';
 import { cpuMs, fmt, type LoadResult, pct, postLoad, statusMb } from './load.ts';
 import { pacedLoad } from './paced-load.ts';
 import { quietEnv, SECONDS, stopAll } from './servers.ts';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const STEADY_CONNECTIONS = 20;
-// The node flags `npm start` runs the server with (package.json), so the bench measures what users run.
-const START_FLAGS = (
-  JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
-).scripts.start
-  .split(' ')
-  .filter((word) => word.startsWith('--'));
-
 const serverEnv = (smtpUrl: string) =>
   quietEnv(mkdtempSync(join(process.env.BENCH_DATA_ROOT ?? tmpdir(), 'bl-bench-path-')), {
     SMTP_URL: smtpUrl,

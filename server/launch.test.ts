@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OUTPUTS, staleReason } from './launch.mjs';
 import { PROJECT_ROOT } from './paths.ts';
 import { startServerProcess } from './testing/server-process.ts';
+import { START_FLAGS } from './testing/start-flags.ts';
 
 const touch = (file: string, secondsAgo: number) => {
   mkdirSync(dirname(file), { recursive: true });
@@ -32,7 +33,7 @@ describe('npm start', () => {
   const outDir = join(PROJECT_ROOT, 'dist', `test-node-${process.pid}`);
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it('runs the compiled server with plain node: health, demo page and a stored lead', async () => {
+  it("runs the compiled server with plain node and the start script's flags: health, demo page and a stored lead", async () => {
     const tsc = spawnSync(
       process.execPath,
       [join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir],
@@ -49,6 +50,7 @@ describe('npm start', () => {
       { DATA_DIR: mkdtempSync(join(tmpdir(), 'bl-built-')), MIN_FILL_SECONDS: '0' },
       30_000,
       main,
+      START_FLAGS,
     );
     try {
       expect((await fetch(`${proc.url}/healthz`)).status).toBe(200);

@@ -98,8 +98,8 @@ export async function requestPath(): Promise<void> {
       `the bare route's ${basePaced.p99} ms, ${all201(paced.result)}`,
   );
   console.log(
-    `saturated: ${pct(saturated.result.rps, base.rps)} of the bare route (goal >= 25 %); ` +
-      `peak RSS under the steady load ${steady.peakMb.toFixed(0)} MB (goal <= 200 MB)`,
+    `saturated: ${pct(saturated.result.rps, base.rps)} of the bare route (goal >= 25 %); peak RSS ` +
+      `${[steady, paced, saturated].map((m) => m.peakMb.toFixed(0)).join(', ')} MB under the three loads (goal <= 200 MB)`,
   );
   const ms = (v: number) => `${v.toFixed(3)} ms`;
   console.log(

@@ -45,14 +45,16 @@ export function cpuMs(pid: number, mainThreadOnly = false): number {
   return statCpuMs(readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8'));
 }
 
+const taskStat = (tid: number) => readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+
 /** CPU milliseconds one thread of this process has used so far. */
-export const threadCpuMs = (tid: number) => statCpuMs(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'));
+export const threadCpuMs = (tid: number) => statCpuMs(taskStat(tid));
 
 /** This process's threads that run at the given nice value (the outbox thread is the one at nice 10). */
 export function threadsAtNice(nice: number): number[] {
   return readdirSync('/proc/self/task')
     .map(Number)
-    .filter((tid) => statFields(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'))[16] === String(nice));
+    .filter((tid) => statFields(taskStat(tid))[16] === String(nice));
 }
 
 // Fields after the command name, which may itself hold spaces: state is the 3rd field, utime the 14th, nice the 19th.

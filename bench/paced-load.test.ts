@@ -5,10 +5,10 @@ import { pacedLoad } from './paced-load.ts';
 
 let server: Server | undefined;
 
-async function answering(delayMs: number): Promise<string> {
+async function answering(delayMs: number, status = 201): Promise<string> {
   server = createServer((req, res) => {
     req.resume();
-    req.on('end', () => setTimeout(() => res.writeHead(201).end('{}'), delayMs));
+    req.on('end', () => setTimeout(() => res.writeHead(status).end('{}'), delayMs));
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -41,9 +41,8 @@ describe('pacedLoad', () => {
   });
 
   it('reports answers other than 2xx apart from the latencies', async () => {
-    server = createServer((req, res) => req.resume().on('end', () => res.writeHead(503).end()));
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    const r = await pacedLoad(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 0.2, 100);
+    const url = await answering(0, 503);
+    const r = await pacedLoad(url, 0.2, 100);
     expect(r).toMatchObject({ count: 0, non2xx: 20, errors: 0 });
   });
 });

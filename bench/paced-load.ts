@@ -40,10 +40,10 @@ export async function pacedLoad(url: string, seconds: number, rate: number): Pro
     };
     const pump = () => {
       // Timers fire late on a busy machine: every request whose planned start has passed goes now.
-      for (let planned = t0 + sent * interval; sent < total && planned <= performance.now(); planned += interval) {
+      while (sent < total && t0 + sent * interval <= performance.now()) {
+        send(t0 + sent * interval);
         sent++;
         open++;
-        send(planned);
       }
       if (sent < total) setTimeout(pump, Math.max(0, t0 + sent * interval - performance.now()));
     };

@@ -1,6 +1,6 @@
 // Bench section "requestPath": the built server with real SMTP delivery running, against a bare hono route.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../server/paths.ts';
@@ -12,8 +12,8 @@ import { quietEnv, SECONDS, stopAll } from './servers.ts';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const STEADY_CONNECTIONS = 20;
-const serverEnv = (smtpUrl: string) =>
-  quietEnv(mkdtempSync(join(process.env.BENCH_DATA_ROOT ?? tmpdir(), 'bl-bench-path-')), {
+const serverEnv = (dataDir: string, smtpUrl: string) =>
+  quietEnv(dataDir, {
     SMTP_URL: smtpUrl,
     MAIL_FROM: 'Leads <leads@kunde.de>',
     SALES_INBOX: 'vertrieb@kunde.de',
@@ -47,16 +47,32 @@ async function withCpu(pid: number, load: () => Promise<LoadResult>) {
   return { result, mainCpuMs: per(cpuMs(pid, true) - main0), processCpuMs: per(cpuMs(pid) - all0) };
 }
 
+/** The largest size the WAL file reached while `run` ran, in MB: the disk a burst takes beside the database. */
+async function walPeakMb<T>(dataDir: string, run: () => Promise<T>): Promise<[T, number]> {
+  let peak = 0;
+  const sample = () =>
+    (peak = Math.max(peak, statSync(join(dataDir, 'leads.db-wal'), { throwIfNoEntry: false })?.size ?? 0));
+  const timer = setInterval(sample, 100);
+  try {
+    return [await run(), sample() / 1e6];
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 async function measureServer(sink: ServerProcess, load: (url: string) => Promise<LoadResult>) {
-  const proc = await startServerProcess(serverEnv(sink.url), 30_000, 'dist/node/server/main.js', START_FLAGS);
+  const dataDir = mkdtempSync(join(process.env.BENCH_DATA_ROOT ?? tmpdir(), 'bl-bench-path-'));
+  const proc = await startServerProcess(serverEnv(dataDir, sink.url), 30_000, 'dist/node/server/main.js', START_FLAGS);
   await postLoad([proc.url], 2, { connections: 10 }); // warm-up: JIT, page cache, the SMTP pool
   const before = await sinkCount(sink);
-  const { result, mainCpuMs, processCpuMs } = await withCpu(proc.child.pid!, () => load(proc.url));
+  const [{ result, mainCpuMs, processCpuMs }, walMb] = await walPeakMb(dataDir, () =>
+    withCpu(proc.child.pid!, () => load(proc.url)),
+  );
   const peakMb = statusMb(proc.child.pid!, 'VmHWM');
   // Every lead of the warm-up and the run is mailed; the sink counts all of them.
   const caughtUpS = await catchUp(sink, before + Math.floor(result.rps * SECONDS * 0.999));
   await stopAll([proc]);
-  return { result, peakMb, caughtUpS, mainCpuMs, processCpuMs };
+  return { result, peakMb, walMb, caughtUpS, mainCpuMs, processCpuMs };
 }
 
 /** Issue-14 figures: saturated ingest and a steady rate, each with SMTP delivery running, and peak memory. */
@@ -79,7 +95,8 @@ export async function requestPath(): Promise<void> {
   const saturated = await measureServer(sink, (url) => postLoad([url], SECONDS, { connections: 10 }));
   await stopAll([sink]);
   const line = (name: string, m: Awaited<ReturnType<typeof measureServer>>) =>
-    `${name}${fmt(m.result)}; peak RSS ${m.peakMb.toFixed(0)} MB; mail caught up ${m.caughtUpS.toFixed(1)} s later`;
+    `${name}${fmt(m.result)}; peak RSS ${m.peakMb.toFixed(0)} MB; WAL file at most ${m.walMb.toFixed(0)} MB; ` +
+    `mail caught up ${m.caughtUpS.toFixed(1)} s later`;
   const all201 = (r: LoadResult) => (r.non2xx === 0 && r.errors === 0 ? 'every answer 201' : 'NOT every answer 201');
   console.log(`\n## Request path: the built server, SMTP delivery to a sink process running, ${SECONDS} s each`);
   console.log(`bare hono route, 10 connections:       ${fmt(base)}`);

@@ -10,6 +10,9 @@ import { WalSync } from './wal-sync.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/** The size a WAL file is cut back to when it starts over; below it, a restarted WAL reuses its file. */
+export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
+
 export interface Db {
   kysely: Kysely<Database>;
   dialect: Dialect;
@@ -67,6 +70,8 @@ export function connect(url: string, opts: ConnectOptions = {}): Db {
   sqlite.pragma('synchronous = FULL');
   // No busy wait inside the event loop: PatientSqliteDialect waits for a lock on timers instead.
   sqlite.pragma('busy_timeout = 0');
+  // A WAL that grew under a burst is cut back to this size when it starts over, instead of keeping its peak size.
+  sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   // Art. 17: deleted rows are overwritten with zeros instead of lingering in free pages.
   sqlite.pragma('secure_delete = on');
   // Savepoints journal in memory: past 64 KB SQLite spilled to a temp file, a pwrite per page, for rollbacks only.

@@ -1,8 +1,10 @@
 // A child process for the durability test: stores `count` leads through the group commit, starting one every
 // `everyMs` without waiting for the one before, and prints "ACK n" the moment each insert resolves (where the server
-// would answer 201). Messages are padded to `length` characters, so a batch changes many pages.
+// would answer 201). Messages are padded to `length` characters, so a batch changes many pages. With `elsewhere` it
+// leaves checkpoints to another connection, as the server's request thread does.
 import { writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { checkpointElsewhere } from '../db/checkpoints.ts';
 import { connect } from '../db/connect.ts';
 import { migrate } from '../db/migrate.ts';
 import { insertLead } from '../store/leads.ts';
@@ -11,6 +13,7 @@ const [url, count, everyMs] = [process.argv[2], Number(process.argv[3] ?? 5), Nu
 const length = Number(process.argv[5] ?? 0);
 const db = connect(url);
 await migrate(db);
+if (process.argv[6] === 'elsewhere') checkpointElsewhere(db);
 const inserts: Promise<void>[] = [];
 for (let i = 0; i < count; i++) {
   // The marker lets the test find the WAL write that first carried this lead.

@@ -4,6 +4,7 @@ import { type Config, loadConfig } from '../server/config.ts';
 import { sqlitePath } from '../server/db/connect.ts';
 import { silentLogger } from '../server/logger.ts';
 import { buildNotification } from '../server/mail/notification.ts';
+import { sendWholeMessages } from '../server/mail/whole-message.ts';
 import { OUTBOX_NICE, startOutboxThread } from '../server/start-outbox-thread.ts';
 import { insertLead } from '../server/store/leads.ts';
 import { freshSqlite } from '../server/testing/databases.ts';
@@ -43,11 +44,13 @@ export interface DrainRun {
 
 /**
  * Mails per second from a bare pooled nodemailer loop sending the outbox's own notification (about 4.9 KB): the
- * ceiling for any outbox on this machine, with no storage, claiming or rendering.
+ * ceiling for any outbox on this machine, with no storage, claiming or rendering. `whole`: one socket write per
+ * message, as the outbox's transport sends.
  */
-export async function bareMailLoop(smtpUrl: string, n: number, concurrency: number): Promise<DrainRun> {
+export async function bareMailLoop(smtpUrl: string, n: number, concurrency: number, whole = false): Promise<DrainRun> {
   const mail = await sampleNotification(loadConfig(mailEnv(smtpUrl, concurrency)));
   const mailer = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: concurrency });
+  if (whole) sendWholeMessages(mailer);
   let next = 0;
   const cpu0 = threadCpuMs(process.pid);
   const t0 = performance.now();

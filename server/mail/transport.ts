@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import { createEmlTransport, emlDescription } from './eml-transport.ts';
 import type { MailTransport } from './mail-transport.ts';
 import { mailTimeouts } from './timeouts.ts';
+import { sendWholeMessages } from './whole-message.ts';
 
 function describeSmtp(url: string): string {
   const safe = new URL(url);
@@ -32,6 +33,7 @@ export function createMailTransport(config: Config): MailTransport {
     disableFileAccess: true,
     disableUrlAccess: true,
   });
+  sendWholeMessages(mailer);
   return {
     describe: describeSmtp(config.SMTP_URL),
     async send(mail) {

@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { WalSync } from './wal-sync.ts';
 
 // The syscalls are the proof: a power cut cannot be staged here, but what reached the disk before an answer can be read.
 const noStrace = spawnSync('strace', ['-V']).error;
@@ -132,4 +133,34 @@ describe('a group commit writes only the database and its own files', () => {
       expect([...new Set(elsewhere.map((c) => c.file))]).toEqual([]);
     },
   );
+});
+
+describe('the WAL sync follows the file at the WAL path', () => {
+  it('syncs the file that replaced the WAL, not the one it opened first, and closes what it opened', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bl-walsync-follow-'));
+    const wal = join(dir, 'leads.db-wal');
+    // What this process holds open under the folder, as the kernel names it ("(deleted)" once unlinked).
+    const held = () =>
+      readdirSync('/proc/self/fd')
+        .map((fd) => {
+          try {
+            return readlinkSync(`/proc/self/fd/${fd}`);
+          } catch {
+            return '';
+          }
+        })
+        .filter((path) => path.startsWith(dir));
+    writeFileSync(wal, 'first');
+    const walSync = new WalSync(join(dir, 'leads.db'));
+    await walSync.sync();
+    expect(held()).toEqual([wal]);
+    writeFileSync(join(dir, 'restored'), 'second');
+    renameSync(join(dir, 'restored'), wal);
+    expect(held()).toEqual([`${wal} (deleted)`]);
+    await walSync.sync();
+    expect(held()).toEqual([wal]);
+    await walSync.sync();
+    walSync.close();
+    expect(held()).toEqual([]);
+  });
 });

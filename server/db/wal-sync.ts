@@ -16,6 +16,8 @@ interface Waiting {
  */
 export class WalSync {
   private fd: number | undefined;
+  // An open descriptor keeps its inode: read once when opened, not with an fstat before every sync.
+  private ino: number | undefined;
   private running = 0;
   private waiting: Waiting | undefined;
 
@@ -43,6 +45,7 @@ export class WalSync {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    this.ino = undefined;
   }
 
   private start(): Promise<void> {
@@ -68,10 +71,10 @@ export class WalSync {
   // The WAL is created by the first write, and a restore or a deletion gives it a new inode: follow the file.
   private open(): number {
     const wal = `${this.dbFile}-wal`;
-    if (this.fd !== undefined && fstatSync(this.fd).ino === statSync(wal, { throwIfNoEntry: false })?.ino)
-      return this.fd;
+    if (this.fd !== undefined && this.ino === statSync(wal, { throwIfNoEntry: false })?.ino) return this.fd;
     this.close();
     this.fd = openSync(wal, 'r');
+    this.ino = fstatSync(this.fd).ino;
     return this.fd;
   }
 }

@@ -4,6 +4,7 @@ import type { Db } from '../db/connect.ts';
 import type { Database, JobsTable } from '../db/schema.ts';
 import { uuidv7 } from '../ids.ts';
 import { inTransaction } from './group-commit.ts';
+import { insertRows } from './insert-rows.ts';
 import type { JobKind } from './job-kinds.ts';
 
 export type JobRow = Selectable<JobsTable>;
@@ -22,24 +23,23 @@ export async function insertJobs(
 ): Promise<number> {
   if (!jobs.length) return 0;
   const now = iso(clock);
-  await trx
-    .insertInto('jobs')
-    .values(
-      jobs.map((job) => ({
-        id: uuidv7(clock().getTime()),
-        lead_id: leadId,
-        kind: job.kind,
-        target: job.target ?? null,
-        state: 'pending',
-        next_attempt_at: now,
-        lease_until: null,
-        last_error: null,
-        created_at: now,
-        updated_at: now,
-        sent_at: null,
-      })),
-    )
-    .execute();
+  await insertRows(
+    trx,
+    'jobs',
+    jobs.map((job) => ({
+      id: uuidv7(clock().getTime()),
+      lead_id: leadId,
+      kind: job.kind,
+      target: job.target ?? null,
+      state: 'pending',
+      next_attempt_at: now,
+      lease_until: null,
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+      sent_at: null,
+    })),
+  );
   return jobs.length;
 }
 

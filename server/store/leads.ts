@@ -6,6 +6,7 @@ import type { Db } from '../db/connect.ts';
 import type { Database, LeadsTable } from '../db/schema.ts';
 import { uuidv7 } from '../ids.ts';
 import { inTransaction } from './group-commit.ts';
+import { insertRows } from './insert-rows.ts';
 import { insertJobs, type NewJob } from './jobs.ts';
 
 export type LeadRow = Selectable<LeadsTable>;
@@ -82,9 +83,8 @@ export async function insertLeadIn(
       return { id: prior.lead_id, created: false };
     }
   }
-  await trx
-    .insertInto('leads')
-    .values({
+  await insertRows(trx, 'leads', [
+    {
       id,
       created_at: now,
       updated_at: now,
@@ -105,8 +105,8 @@ export async function insertLeadIn(
       recipients: lead.recipients?.length ? JSON.stringify(lead.recipients) : null,
       consent_asked: lead.consentAsked === undefined ? null : Number(lead.consentAsked),
       marketing_asked: lead.marketingAsked === undefined ? null : Number(lead.marketingAsked),
-    })
-    .execute();
+    },
+  ]);
   await insertJobs(trx, clock, id, jobs);
   return { id, created: true };
 }

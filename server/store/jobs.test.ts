@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { Db } from '../db/connect.ts';
+import SqliteDatabase from 'better-sqlite3';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Db, sqlitePath } from '../db/connect.ts';
 import { uuidv7 } from '../ids.ts';
-import { freshDb, type TestDb } from '../testing/databases.ts';
+import { freshDb, freshSqlite, type TestDb } from '../testing/databases.ts';
 import { describeEachDb } from '../testing/each-db.ts';
 import { finishJob } from './finish-jobs.ts';
 import { claimJob, claimJobs, nextDueAt, releaseJobs, sentSince } from './jobs.ts';
@@ -214,5 +215,40 @@ describeEachDb('jobs store: claims and leases', (dialect) => {
     await addJob(t.db, { state: 'sending', lease: at(4000), next: at(-1000) });
     await addJob(t.db, { state: 'sent', next: at(-9000) });
     expect((await nextDueAt(t.db, [KIND]))?.toISOString()).toBe(at(4000).toISOString());
+  });
+});
+
+describe('jobs store: claims while another connection holds the SQLite write lock', () => {
+  let t: TestDb;
+  let holder: SqliteDatabase.Database;
+  beforeAll(async () => {
+    t = await freshSqlite();
+    holder = new SqliteDatabase(sqlitePath(t.url));
+  });
+  afterAll(async () => {
+    holder.close();
+    await t.drop();
+  });
+
+  it('answers that nothing is due at once, without waiting for the lock', async () => {
+    await addJob(t.db, { next: at(60_000) });
+    holder.exec('begin immediate');
+    try {
+      const started = performance.now();
+      expect(await claim(t.db)).toBeUndefined();
+      // Waiting for the lock would take BUSY_DEADLINE_MS and end in SQLITE_BUSY.
+      expect(performance.now() - started).toBeLessThan(1000);
+    } finally {
+      holder.exec('rollback');
+    }
+  });
+
+  it('waits for the lock when a job is due, and claims it once the lock is free', async () => {
+    const id = await addJob(t.db, { next: at(-1) });
+    holder.exec('begin immediate');
+    setTimeout(() => holder.exec('commit'), 200);
+    const started = performance.now();
+    expect((await claim(t.db))?.id).toBe(id);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(150);
   });
 });

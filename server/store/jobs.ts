@@ -103,6 +103,9 @@ export interface ClaimOptions {
 export async function claimJobs(db: Db, opts: ClaimOptions): Promise<JobRow[]> {
   const limit = opts.limit ?? 1;
   if (!opts.kinds.length || limit < 1) return [];
+  // A claim takes SQLite's write lock even when it finds nothing, and the request thread then waits for the lock:
+  // under a full MAIL_PER_HOUR each stored lead woke such a claim. A read first needs no lock.
+  if (db.dialect === 'sqlite' && !(await anyDue(db, opts.kinds, opts.now))) return [];
   const now = opts.now.toISOString();
   const leaseUntil = new Date(opts.now.getTime() + opts.leaseMs).toISOString();
   // One state per statement, ordered by its own indexed time: an OR of both would sort every due row to take a few.
@@ -183,6 +186,11 @@ export async function sentSince(
     .where('jobs.kind', 'in', kinds)
     .executeTakeFirstOrThrow();
   return { count: Number(row.n), oldest: (row.oldest as string | null) ?? null };
+}
+
+async function anyDue(db: Db, kinds: string[], now: Date): Promise<boolean> {
+  const next = await nextDueAt(db, kinds);
+  return next !== undefined && next <= now;
 }
 
 /** The earliest moment a job of these kinds becomes claimable: a due retry or an expiring lease. */

@@ -75,6 +75,12 @@ describeEachDb('insertRows', (dialect) => {
     expect((await stored(['M-EXPR', 'N-EXPR'])).map((r) => r.target)).toEqual(['M-EXPR', 'N-EXPR']);
   });
 
+  it('inserts nothing for no rows, where Kysely would throw', async () => {
+    const before = await t.db.kysely.selectFrom('jobs').select('id').execute();
+    await insertRows(t.db.kysely, 'jobs', []);
+    expect(await t.db.kysely.selectFrom('jobs').select('id').execute()).toHaveLength(before.length);
+  });
+
   it('builds and compiles a shape once, not on every insert', async () => {
     const build = vi.spyOn(t.db.kysely, 'insertInto');
     const rows = () => [job('i-1'), job('i-2'), job('i-3')];

@@ -24,6 +24,7 @@ const sameValues = (a: readonly unknown[], b: unknown[]) => a.length === b.lengt
  * only reused after its first compile showed its parameters are the rows' values in column order.
  */
 export async function insertRows<T extends Table>(trx: Kysely<Database>, table: T, rows: Row<T>[]): Promise<void> {
+  if (!rows.length) return;
   const plain = rows as Record<string, unknown>[];
   const columns = Object.keys(plain[0]);
   const values = flatten(plain, columns);

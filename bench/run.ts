@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ServerProcess, startServerProcess } from '../server/testing/server-process.ts';
+import { capWake } from './cap-wake.ts';
 import { fmt, type LoadResult, median, pct, postLoad } from './load.ts';
 import { bareMailLoop, type DrainRun, openOutboxDrain } from './mail-drain.ts';
 import { requestPath } from './request-path.ts';
@@ -101,6 +102,7 @@ const sections: Record<string, () => Promise<void>> = {
   requestPath,
   scaleOut,
   startUp,
+  capWake,
 };
 
 console.log(`Beraten lassen bench, ${new Date().toISOString()}, node ${process.version}, ${SECONDS} s per measurement`);

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004-spam.ts';
 import * as m0005 from './migrations/0005-ops.ts';
 import * as m0006 from './migrations/0006-routing-consent.ts';
 import * as m0007 from './migrations/0007-lease-index.ts';
+import * as m0008 from './migrations/0008-pending-other-index.ts';
 import type { Database } from './schema.ts';
 
 // Listed by hand so the bundle-free tsx start and the tests see the same ordered set.
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-ops': m0005,
   '0006-routing-consent': m0006,
   '0007-lease-index': m0007,
+  '0008-pending-other-index': m0008,
 };
 
 /**

@@ -44,3 +44,19 @@ it('a claim and the next-due look-up find due jobs through an index in due order
   expect(read.filter((detail) => /^SCAN|TEMP B-TREE|jobs_kind_target_created_idx/.test(detail))).toEqual([]);
   expect(read.some((detail) => detail.includes('jobs_lease_idx'))).toBe(true);
 });
+
+it('under a full mail cap, the look-ups for the other kinds read only pending jobs that are no mail', async () => {
+  const clock = () => new Date();
+  const other = ['webhook.lead.created', 'webhook.lead.updated'];
+  await Promise.all(Array.from({ length: 200 }, () => insertLead(t.db, clock, lead, [{ kind: KIND }])));
+  const { id } = await insertLead(t.db, clock, lead, [{ kind: KIND }, { kind: 'webhook.lead.created', target: 'a' }]);
+  statements = [];
+  const due = await nextDueAt(t.db, other);
+  const claimed = await claimJobs(t.db, { kinds: other, now: new Date(Date.now() + 1000), leaseMs: 60_000, limit: 5 });
+  expect(due).toBeInstanceOf(Date);
+  expect(claimed.map((job) => [job.kind, job.lead_id])).toEqual([['webhook.lead.created', id]]);
+  const read = plans();
+  // Through jobs_due_idx each look-up stepped over all 201 pending mails before it found the webhook job, or none.
+  expect(read.filter((detail) => /jobs_due_idx|^SCAN|TEMP B-TREE/.test(detail))).toEqual([]);
+  expect(read.filter((detail) => detail.includes('jobs_pending_other_idx')).length).toBeGreaterThanOrEqual(2);
+});

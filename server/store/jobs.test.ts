@@ -216,6 +216,20 @@ describeEachDb('jobs store: claims and leases', (dialect) => {
     await addJob(t.db, { state: 'sent', next: at(-9000) });
     expect((await nextDueAt(t.db, [KIND]))?.toISOString()).toBe(at(4000).toISOString());
   });
+
+  it('finds and claims the other kinds behind pending mails, oldest due first, and never a mail', async () => {
+    const other = ['webhook.lead.created', 'webhook.lead.updated'];
+    for (let i = 0; i < 5; i++) await addJob(t.db, { next: at(-9000 + i) });
+    const late = await addJob(t.db, { kind: other[1], next: at(-500) });
+    const early = await addJob(t.db, { kind: other[0], next: at(-1000) });
+    await addJob(t.db, { kind: other[0], next: at(5000) });
+    await addJob(t.db, { kind: other[0], state: 'sent', next: at(-8000) });
+    expect((await nextDueAt(t.db, other))?.toISOString()).toBe(at(-1000).toISOString());
+    const batch = await claimJobs(t.db, { kinds: other, now: T0, leaseMs: LEASE, limit: 5 });
+    expect(batch.map((j) => j.id)).toEqual([early, late]);
+    expect((await nextDueAt(t.db, other))?.toISOString()).toBe(at(5000).toISOString());
+    expect((await nextDueAt(t.db, [KIND, ...other]))?.toISOString()).toBe(at(-9000).toISOString());
+  });
 });
 
 describe('jobs store: claims while another connection holds the SQLite write lock', () => {

@@ -5,9 +5,15 @@ import type { Database, JobsTable } from '../db/schema.ts';
 import { uuidv7 } from '../ids.ts';
 import { inTransaction } from './group-commit.ts';
 import { insertRows } from './insert-rows.ts';
-import type { JobKind } from './job-kinds.ts';
+import { type JobKind, MAIL_KIND_PREFIX } from './job-kinds.ts';
 
 export type JobRow = Selectable<JobsTable>;
+
+// The index of migration 0008 holds the pending jobs that are no mail; SQLite takes it only for a query that repeats
+// its condition word for word, so the pattern is a literal.
+const NO_MAIL = sql.lit(`${MAIL_KIND_PREFIX}%`);
+const pendingOtherOnly = (state: 'pending' | 'sending', kinds: string[]) =>
+  state === 'pending' && !kinds.some((kind) => kind.startsWith(MAIL_KIND_PREFIX));
 
 export interface NewJob {
   kind: JobKind;
@@ -126,6 +132,7 @@ export async function claimJobs(db: Db, opts: ClaimOptions): Promise<JobRow[]> {
           .where('state', '=', sql.lit(state))
           .where(due, '<=', now)
           .where('kind', 'in', opts.kinds)
+          .$if(pendingOtherOnly(state, opts.kinds), (q) => q.where('kind', 'not like', NO_MAIL))
           .orderBy(due)
           .limit(n)
           // Several instances drain together: each skips the rows another one is claiming.
@@ -203,6 +210,7 @@ export async function nextDueAt(db: Db, kinds: string[]): Promise<Date | undefin
       .select(`${due} as due`)
       .where('state', '=', sql.lit(state))
       .where('kind', 'in', kinds)
+      .$if(pendingOtherOnly(state, kinds), (q) => q.where('kind', 'not like', NO_MAIL))
       .orderBy(due)
       .limit(1)
       .executeTakeFirst();

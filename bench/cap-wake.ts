@@ -1,0 +1,61 @@
+// Bench section "capWake": what each wake of the outbox reads under a full MAIL_PER_HOUR, with held-back mails.
+
+import type { Db } from '../server/db/connect.ts';
+import { uuidv7 } from '../server/ids.ts';
+import { JOB_KINDS } from '../server/store/job-kinds.ts';
+import { claimJobs, nextDueAt } from '../server/store/jobs.ts';
+import { freshSqlite } from '../server/testing/databases.ts';
+import { median } from './load.ts';
+
+const HELD = Number(process.env.BENCH_HELD_MAILS ?? 100_000);
+const OTHER = [JOB_KINDS.webhookCreated, JOB_KINDS.webhookUpdated];
+
+/** Milliseconds per wake under a full cap: the claim of the other kinds, then the look-up of their next due time. */
+async function wakeMs(db: Db): Promise<number> {
+  const rounds: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) {
+      await claimJobs(db, { kinds: OTHER, now: new Date(), leaseMs: 60_000, limit: 20 });
+      await nextDueAt(db, OTHER);
+    }
+    rounds.push((performance.now() - t0) / 20);
+  }
+  return median(rounds);
+}
+
+/** Pending notification mails, due now: what a flood leaves behind a full MAIL_PER_HOUR. */
+async function holdMails(db: Db, n: number): Promise<void> {
+  const now = new Date().toISOString();
+  for (let done = 0; done < n; done += 1000) {
+    const rows = Array.from({ length: Math.min(1000, n - done) }, () => ({
+      id: uuidv7(),
+      lead_id: null,
+      kind: JOB_KINDS.notification,
+      target: null,
+      state: 'pending',
+      next_attempt_at: now,
+      lease_until: null,
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+      sent_at: null,
+    }));
+    await db.kysely.insertInto('jobs').values(rows).execute();
+  }
+}
+
+/** One database, measured with no mail held back, then with HELD: the wake should cost the same. */
+export async function capWake(): Promise<void> {
+  const t = await freshSqlite();
+  await wakeMs(t.db); // warm-up: JIT, statement cache
+  const empty = await wakeMs(t.db);
+  await holdMails(t.db, HELD);
+  const held = await wakeMs(t.db);
+  await t.drop();
+  console.log(`\n## Outbox wake under a full MAIL_PER_HOUR (SQLite): ${HELD} mails held back against none`);
+  console.log(
+    `claim and next-due look-up of the other kinds: ${held.toFixed(3)} ms against ${empty.toFixed(3)} ms per wake ` +
+      `(${(held / empty).toFixed(1)}x); stored leads wake the outbox many times a second`,
+  );
+}

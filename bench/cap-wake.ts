@@ -1,9 +1,8 @@
 // Bench section "capWake": what each wake of the outbox reads under a full MAIL_PER_HOUR, with held-back mails.
 
 import type { Db } from '../server/db/connect.ts';
-import { uuidv7 } from '../server/ids.ts';
 import { JOB_KINDS } from '../server/store/job-kinds.ts';
-import { claimJobs, nextDueAt } from '../server/store/jobs.ts';
+import { claimJobs, insertJobs, nextDueAt } from '../server/store/jobs.ts';
 import { freshSqlite } from '../server/testing/databases.ts';
 import { median } from './load.ts';
 
@@ -26,22 +25,10 @@ async function wakeMs(db: Db): Promise<number> {
 
 /** Pending notification mails, due now: what a flood leaves behind a full MAIL_PER_HOUR. */
 async function holdMails(db: Db, n: number): Promise<void> {
-  const now = new Date().toISOString();
+  const clock = () => new Date();
   for (let done = 0; done < n; done += 1000) {
-    const rows = Array.from({ length: Math.min(1000, n - done) }, () => ({
-      id: uuidv7(),
-      lead_id: null,
-      kind: JOB_KINDS.notification,
-      target: null,
-      state: 'pending',
-      next_attempt_at: now,
-      lease_until: null,
-      last_error: null,
-      created_at: now,
-      updated_at: now,
-      sent_at: null,
-    }));
-    await db.kysely.insertInto('jobs').values(rows).execute();
+    const jobs = Array.from({ length: Math.min(1000, n - done) }, () => ({ kind: JOB_KINDS.notification }));
+    await insertJobs(db.kysely, clock, null, jobs);
   }
 }
 

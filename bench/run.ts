@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ServerProcess, startServerProcess } from '../server/testing/server-process.ts';
-import { capWake } from './cap-wake.ts';
+import { capCount, capWake } from './cap-wake.ts';
 import { fmt, type LoadResult, median, pct, postLoad } from './load.ts';
 import { bareMailLoop, type DrainRun, openOutboxDrain } from './mail-drain.ts';
 import { requestPath } from './request-path.ts';
@@ -103,6 +103,7 @@ const sections: Record<string, () => Promise<void>> = {
   scaleOut,
   startUp,
   capWake,
+  capCount,
 };
 
 console.log(`Beraten lassen bench, ${new Date().toISOString()}, node ${process.version}, ${SECONDS} s per measurement`);

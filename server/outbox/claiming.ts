@@ -38,3 +38,24 @@ export async function allowance(
   const capFreesAt = oldest ? new Date(Date.parse(oldest) + HOUR) : new Date(clock().getTime() + pollMs);
   return { kinds: kinds.other, limit: free, capFreesAt };
 }
+
+export type AllowanceCheck = (free: number, inFlightMail: number) => Promise<Allowance>;
+
+/**
+ * `allowance` that counts the hour's sends once per full cap: the count only grows until its oldest send leaves the
+ * hour, and the budget only frees before that when a mail in flight ends unsent (counting costs ms per 1,000 sends).
+ */
+export function rememberFullCap(
+  deps: Pick<OutboxDeps, 'config' | 'db' | 'clock'>,
+  kinds: JobKinds,
+  pollMs: number,
+): AllowanceCheck {
+  let full: { until: Date; inFlightMail: number } | undefined;
+  return async (free, inFlightMail) => {
+    if (full && deps.clock() < full.until && inFlightMail === full.inFlightMail)
+      return { kinds: kinds.other, limit: free, capFreesAt: full.until };
+    const allowed = await allowance(deps, kinds, free, inFlightMail, pollMs);
+    full = allowed.capFreesAt && { until: allowed.capFreesAt, inFlightMail };
+    return allowed;
+  };
+}

@@ -164,6 +164,20 @@ describeEachDb('outbox worker over a real SMTP peer', (dialect) => {
     expect(f.peer.mails).toHaveLength(3);
   });
 
+  it('gives a place under a full MAIL_PER_HOUR back when its send fails: the retry waits for its backoff only', async () => {
+    f = await outboxFixture(dialect, { MAIL_PER_HOUR: '2' });
+    await f.post();
+    expect(await f.outbox.drainOnce()).toBe(1);
+    f.peer.failNext(451);
+    const id = await f.post();
+    expect(await f.outbox.drainOnce()).toBe(1);
+    expect(await f.job(id)).toMatchObject({ state: 'pending', attempts: 1 });
+    f.h.advance(MINUTE);
+    expect(await f.outbox.drainOnce()).toBe(1);
+    expect(await f.job(id)).toMatchObject({ state: 'sent', attempts: 2 });
+    expect(f.peer.mails).toHaveLength(2);
+  });
+
   it('stop() lets the send in flight finish and claims nothing after', async () => {
     f = await outboxFixture(dialect, {}, { pollMs: 10 * MINUTE });
     const hold = f.peer.holdNext();

@@ -1,7 +1,7 @@
 import { mailTimeouts } from '../mail/timeouts.ts';
 import { claimJobs, type JobRow, releaseJobs } from '../store/jobs.ts';
 import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.ts';
-import { allowance, type JobKinds, kindsOf } from './claiming.ts';
+import { type AllowanceCheck, type JobKinds, kindsOf, rememberFullCap } from './claiming.ts';
 import { type HandlerMap, handlerMap } from './handlers.ts';
 import { HEARTBEAT_LEASE_MS, type Heartbeat, startHeartbeat } from './heartbeat.ts';
 import type { Outbox, OutboxDeps, OutboxOptions } from './outbox-types.ts';
@@ -18,6 +18,7 @@ const STOP_RECORD_MS = 5000;
 class OutboxWorker implements Outbox {
   private readonly handlers: HandlerMap;
   private readonly kinds: JobKinds;
+  private readonly allowance: AllowanceCheck;
   private readonly concurrency: number;
   private readonly claimBatch: number;
   private readonly leaseMs: number;
@@ -53,6 +54,7 @@ class OutboxWorker implements Outbox {
     this.leaseMs = opts.leaseMs ?? Math.min(HEARTBEAT_LEASE_MS, mailTimeouts(deps.config).leaseMs);
     this.pollMs = opts.pollMs ?? 1000;
     this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
+    this.allowance = rememberFullCap(deps, this.kinds, this.pollMs);
     this.heartbeat = startHeartbeat(deps.db, deps.clock, deps.logger, this.leaseMs);
   }
 
@@ -139,7 +141,7 @@ class OutboxWorker implements Outbox {
     while (!this.stopping && !this.yielding && this.sending < this.concurrency) {
       if (!this.ready.length) {
         // A whole batch per claim: one statement (and one commit) then serves several free slots.
-        const allowed = await allowance(this.deps, this.kinds, this.claimBatch, this.inFlightMail, this.pollMs);
+        const allowed = await this.allowance(this.claimBatch, this.inFlightMail);
         this.capFreesAt = allowed.capFreesAt;
         const claim = { kinds: allowed.kinds, limit: allowed.limit, now: this.deps.clock(), leaseMs: this.leaseMs };
         this.ready = await claimJobs(this.deps.db, claim);

@@ -45,16 +45,22 @@ export function cpuMs(pid: number, mainThreadOnly = false): number {
   return statCpuMs(readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8'));
 }
 
-const taskStat = (tid: number) => readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+const taskStat = (tid: number, pid: number | 'self' = 'self') => readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
 
 /** CPU milliseconds one thread of this process has used so far. */
 export const threadCpuMs = (tid: number) => statCpuMs(taskStat(tid));
 
-/** This process's threads that run at the given nice value (the outbox thread is the one at nice 10). */
-export function threadsAtNice(nice: number): number[] {
-  return readdirSync('/proc/self/task')
+/** A process's threads that run at the given nice value (the outbox thread is the one at nice 10). */
+export function threadsAtNice(nice: number, pid: number | 'self' = 'self'): number[] {
+  return readdirSync(`/proc/${pid}/task`)
     .map(Number)
-    .filter((tid) => statFields(taskStat(tid))[16] === String(nice));
+    .filter((tid) => statFields(taskStat(tid, pid))[16] === String(nice));
+}
+
+/** CPU milliseconds a process has used so far: its main thread, its threads at `nice`, and all its threads. */
+export function cpuSplitMs(pid: number, nice: number) {
+  const niced = threadsAtNice(nice, pid).reduce((sum, tid) => sum + statCpuMs(taskStat(tid, pid)), 0);
+  return { main: cpuMs(pid, true), niced, all: cpuMs(pid) };
 }
 
 // Fields after the command name, which may itself hold spaces: state is the 3rd field, utime the 14th, nice the 19th.

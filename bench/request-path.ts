@@ -1,12 +1,13 @@
 // Bench section "requestPath": the built server with real SMTP delivery running, against a bare hono route.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../server/paths.ts';
+import { OUTBOX_NICE } from '../server/start-outbox-thread.ts';
 import { type ServerProcess, startServerProcess } from '../server/testing/server-process.ts';
 import { START_FLAGS } from '../server/testing/start-flags.ts';
-import { cpuMs, fmt, type LoadResult, pct, postLoad, statusMb } from './load.ts';
+import { cpuMs, cpuSplitMs, fmt, type LoadResult, pct, postLoad, statusMb } from './load.ts';
 import { pacedLoad } from './paced-load.ts';
 import { quietEnv, SECONDS, stopAll } from './servers.ts';
 
@@ -39,12 +40,35 @@ async function catchUp(sink: ServerProcess, want: number): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
-/** The load's CPU per answered request in milliseconds: the main thread's, and the whole process's. */
-async function withCpu(pid: number, load: () => Promise<LoadResult>) {
-  const [main0, all0] = [cpuMs(pid, true), cpuMs(pid)];
+const benchCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+/**
+ * The load's CPU per answered request in milliseconds, from /proc: the server's main thread, its outbox thread, its
+ * other threads (V8's, libuv's) and all of it; the SMTP sink's; this process's (the load generator's); and how busy
+ * the machine's cores were on average.
+ */
+async function withCpu(pid: number, load: () => Promise<LoadResult>, sinkPid?: number) {
+  const sinkMs = () => (sinkPid ? cpuMs(sinkPid) : 0);
+  const [server0, sink0, bench0, t0] = [cpuSplitMs(pid, OUTBOX_NICE), sinkMs(), benchCpuMs(), performance.now()];
   const result = await load();
+  const wallMs = performance.now() - t0;
+  const server = cpuSplitMs(pid, OUTBOX_NICE);
+  const [main, outbox, all] = [server.main - server0.main, server.niced - server0.niced, server.all - server0.all];
+  const [sink, bench] = [sinkMs() - sink0, benchCpuMs() - bench0];
   const per = (ms: number) => ms / Math.max(1, result.count);
-  return { result, mainCpuMs: per(cpuMs(pid, true) - main0), processCpuMs: per(cpuMs(pid) - all0) };
+  return {
+    result,
+    mainCpuMs: per(main),
+    outboxCpuMs: per(outbox),
+    otherCpuMs: per(all - main - outbox),
+    processCpuMs: per(all),
+    sinkCpuMs: per(sink),
+    loadCpuMs: per(bench),
+    busyPct: (100 * (all + sink + bench)) / wallMs / availableParallelism(),
+  };
 }
 
 /** The largest size the WAL file reached while `run` ran, in MB: the disk a burst takes beside the database. */
@@ -65,14 +89,14 @@ async function measureServer(sink: ServerProcess, load: (url: string) => Promise
   const proc = await startServerProcess(serverEnv(dataDir, sink.url), 30_000, 'dist/node/server/main.js', START_FLAGS);
   await postLoad([proc.url], 2, { connections: 10 }); // warm-up: JIT, page cache, the SMTP pool
   const before = await sinkCount(sink);
-  const [{ result, mainCpuMs, processCpuMs }, walMb] = await walPeakMb(dataDir, () =>
-    withCpu(proc.child.pid!, () => load(proc.url)),
+  const [{ result, ...cpu }, walMb] = await walPeakMb(dataDir, () =>
+    withCpu(proc.child.pid!, () => load(proc.url), sink.child.pid),
   );
   const peakMb = statusMb(proc.child.pid!, 'VmHWM');
   // Every lead of the warm-up and the run is mailed; the sink counts all of them.
   const caughtUpS = await catchUp(sink, before + Math.floor(result.rps * SECONDS * 0.999));
   await stopAll([proc]);
-  return { result, peakMb, walMb, caughtUpS, mainCpuMs, processCpuMs };
+  return { result, peakMb, walMb, caughtUpS, ...cpu };
 }
 
 /** Issue-14 figures: saturated ingest and a steady rate, each with SMTP delivery running, and peak memory. */
@@ -97,6 +121,7 @@ export async function requestPath(): Promise<void> {
   const line = (name: string, m: Awaited<ReturnType<typeof measureServer>>) =>
     `${name}${fmt(m.result)}; peak RSS ${m.peakMb.toFixed(0)} MB; WAL file at most ${m.walMb.toFixed(0)} MB; ` +
     `mail caught up ${m.caughtUpS.toFixed(1)} s later`;
+  const ms = (v: number) => `${v.toFixed(3)} ms`;
   const all201 = (r: LoadResult) => (r.non2xx === 0 && r.errors === 0 ? 'every answer 201' : 'NOT every answer 201');
   console.log(`\n## Request path: the built server, SMTP delivery to a sink process running, ${SECONDS} s each`);
   console.log(`bare hono route, 10 connections:       ${fmt(base)}`);
@@ -111,6 +136,11 @@ export async function requestPath(): Promise<void> {
       `${steady.result.measuredP99} ms against ${baseSteady.measuredP99} ms`,
   );
   console.log(
+    `CPU per lead at steady ${RATE}/s: request thread ${ms(steady.mainCpuMs)}, outbox thread ${ms(steady.outboxCpuMs)}, ` +
+      `the server's other threads (V8, libuv) ${ms(steady.otherCpuMs)}; SMTP sink ${ms(steady.sinkCpuMs)}, load ` +
+      `generator ${ms(steady.loadCpuMs)}; the ${availableParallelism()} cores ${steady.busyPct.toFixed(0)} % busy on average`,
+  );
+  console.log(
     `paced (one request every ${1000 / RATE} ms, timed from its planned start): p99 ${paced.result.p99} ms against ` +
       `the bare route's ${basePaced.p99} ms, ${all201(paced.result)}`,
   );
@@ -118,7 +148,6 @@ export async function requestPath(): Promise<void> {
     `saturated: ${pct(saturated.result.rps, base.rps)} of the bare route (goal >= 25 %); peak RSS ` +
       `${[steady, paced, saturated].map((m) => m.peakMb.toFixed(0)).join(', ')} MB under the three loads (goal <= 200 MB)`,
   );
-  const ms = (v: number) => `${v.toFixed(3)} ms`;
   console.log(
     `CPU per answer at 10 connections (from /proc, unmoved by steal time): main thread ${ms(saturated.mainCpuMs)} ` +
       `against the bare route's ${ms(bareCpuMs)} (${(saturated.mainCpuMs / bareCpuMs).toFixed(1)}x); whole server ` +

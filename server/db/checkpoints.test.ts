@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../testing/until.ts';
-import { startCheckpoints } from './checkpoints.ts';
+import { checkpointElsewhere, startCheckpoints } from './checkpoints.ts';
 import { connect, type Db, WAL_SIZE_LIMIT_BYTES } from './connect.ts';
 
 const MB = 1024 * 1024;
@@ -66,4 +66,47 @@ describe('WAL checkpoints beside a steady stream of commits from another connect
     expect(cutBack).toBe(true);
     expect(peak).toBeLessThan(WAL_SIZE_LIMIT_BYTES + 4 * MB);
   }, 120_000);
+});
+
+/** The WAL file's 32-byte header: a new one (new salts, the next checkpoint number) each time the WAL starts over. */
+function walHeader(url: string): Buffer {
+  const fd = openSync(`${url}-wal`, 'r');
+  try {
+    const header = Buffer.alloc(32);
+    readSync(fd, header, 0, 32, 0);
+    return header;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe('a checkpoint that copied the whole WAL', () => {
+  it("starts the WAL over with a commit of its own, so the request connection's next commit syncs no new header", async () => {
+    const url = join(mkdtempSync(join(tmpdir(), 'bl-ckpt-')), 'leads.db');
+    const requests = connect(url);
+    stops.push(() => requests.kysely.destroy());
+    checkpointElsewhere(requests);
+    const sqlite = requests.sqlite!;
+    sqlite.exec('create table notes (body text)');
+    const insert = sqlite.prepare('insert into notes (body) values (?)');
+    for (let i = 0; i < 50; i++) insert.run('x'.repeat(1000));
+    const before = walHeader(url);
+
+    const outbox = connect(url, { mustExist: true });
+    stops.push(() => outbox.kysely.destroy());
+    const checkpoints = startCheckpoints(outbox, pino({ level: 'silent' }), { everyMs: 20, thresholdBytes: 1 });
+    stops.push(() => checkpoints.stop());
+    await until(() => !walHeader(url).equals(before), 5000, 'a WAL started over by the checkpointing connection', 5);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = walHeader(url);
+    // With nothing written since, later rounds leave the WAL (and the disk) alone.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(walHeader(url).equals(started)).toBe(true);
+
+    checkpoints.stop();
+    insert.run('one more');
+    // The request connection appended to the WAL as it was: it wrote (and synced) no header of its own.
+    expect(walHeader(url).equals(started)).toBe(true);
+    expect((sqlite.prepare('select count(*) as n from notes').get() as { n: number }).n).toBe(51);
+  });
 });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../testing/until.ts';
@@ -108,5 +109,29 @@ describe('a checkpoint that copied the whole WAL', () => {
     // The request connection appended to the WAL as it was: it wrote (and synced) no header of its own.
     expect(walHeader(url).equals(started)).toBe(true);
     expect((sqlite.prepare('select count(*) as n from notes').get() as { n: number }).n).toBe(51);
+  });
+});
+
+describe('checkpoints on a connection that also runs transactions', () => {
+  it('wait for a transaction that is open across awaits instead of running inside it', async () => {
+    const url = join(mkdtempSync(join(tmpdir(), 'bl-ckpt-')), 'leads.db');
+    const db = connect(url);
+    stops.push(() => db.kysely.destroy());
+    db.sqlite!.exec('create table notes (body text)');
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
+    // A checkpoint's error is either logged as a database fault or as a failed checkpoint: both land here.
+    db.health.logger = logger;
+    const checkpoints = startCheckpoints(db, logger, { everyMs: 5, thresholdBytes: 1 });
+    stops.push(() => checkpoints.stop());
+    for (let i = 0; i < 5; i++)
+      await db.kysely.transaction().execute(async (trx) => {
+        await sql`insert into notes (body) values (${'x'.repeat(1000)})`.execute(trx);
+        // Several checkpoint rounds come due while this transaction is open.
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(warnings).toEqual([]);
+    expect((db.sqlite!.prepare('select count(*) as n from notes').get() as { n: number }).n).toBe(5);
   });
 });

@@ -56,11 +56,10 @@ function copiedAll(sqlite: SqliteDatabase.Database, mode: 'passive' | 'restart')
  * the request thread's next commit.
  */
 function startOver(sqlite: SqliteDatabase.Database): void {
-  const version = Number(sqlite.pragma('user_version', { simple: true }));
   // The header is synced at any level; the commit of a page that did not change needs no sync of its own.
   sqlite.pragma('synchronous = normal');
   try {
-    sqlite.pragma(`user_version = ${version}`);
+    sqlite.pragma(`user_version = ${Number(sqlite.pragma('user_version', { simple: true }))}`);
   } catch (err) {
     // A request's commit came first and wrote the header itself: nothing is lost.
     if (!String((err as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw err;

@@ -30,8 +30,9 @@ export function checkpointElsewhere(db: Db): void {
  * One checkpoint that lets the next commit write the WAL from its start again. A passive checkpoint alone never
  * catches up under a steady load (a commit always lands while it copies), so the WAL grew by tens of MB a second.
  * The passive pass copies the bulk without blocking writers; the restart then copies the rest under the write lock.
+ * Resolves with whether the WAL was restarted.
  */
-async function checkpointAndRestart(db: Db): Promise<void> {
+async function checkpointAndRestart(db: Db): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     // Kysely's one connection, held: no transaction of this thread's can be open on it in between.
     const restarted = await db.kysely.connection().execute(async () => {
@@ -40,7 +41,7 @@ async function checkpointAndRestart(db: Db): Promise<void> {
       startOver(db.sqlite!);
       return true;
     });
-    if (restarted || attempt >= RESTART_TRIES) return;
+    if (restarted || attempt >= RESTART_TRIES) return restarted;
     await new Promise((resolve) => setTimeout(resolve, RESTART_RETRY_MS));
   }
 }
@@ -75,7 +76,8 @@ export function startCheckpoints(db: Db, logger: Logger, opts: CheckpointOptions
   db.sqlite?.pragma('wal_autocheckpoint = 0');
   const wal = `${db.describe}-wal`;
   let running = false;
-  // The WAL as the last round left it: its file keeps its size, so only a write since tells there is work.
+  // The WAL as the last round that restarted it left it: the file keeps its size, so only a write since tells there
+  // is work (a write within the same tick of the file clock is seen with the next one).
   let leftAt: number | undefined;
   const timer = setInterval(async () => {
     if (running) return;
@@ -83,8 +85,7 @@ export function startCheckpoints(db: Db, logger: Logger, opts: CheckpointOptions
     try {
       const file = statSync(wal, { throwIfNoEntry: false });
       if (file && file.size >= (opts.thresholdBytes ?? WAL_CHECKPOINT_BYTES) && file.mtimeMs !== leftAt) {
-        await checkpointAndRestart(db);
-        leftAt = statSync(wal, { throwIfNoEntry: false })?.mtimeMs;
+        if (await checkpointAndRestart(db)) leftAt = statSync(wal, { throwIfNoEntry: false })?.mtimeMs;
       }
     } catch (err) {
       if (!db.health.report(err)) logger.warn({ err }, 'WAL checkpoint failed; trying again shortly');

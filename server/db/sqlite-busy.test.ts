@@ -37,7 +37,7 @@ describe('retrying while another connection holds the SQLite write lock', () => 
   it('takes the lock within a few ms of its release, also after tens of ms of waiting', async () => {
     const late: number[] = [];
     for (const holdMs of [9, 17, 33, 50, 70, 9, 17, 33, 50, 70]) late.push(await lateness(holdMs));
-    // Pauses that doubled up to 20 ms came 7 to 10 ms late on average here; about 1 ms apart, under 0.3 ms.
+    // Here pauses that doubled up to 20 ms came 7 to 10 ms late on average; tries 1 ms apart, under 0.3 ms.
     expect(late.reduce((a, b) => a + b) / late.length).toBeLessThan(3);
   });
 

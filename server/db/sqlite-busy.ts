@@ -16,9 +16,8 @@ const retryable = (err: unknown) => {
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY') && code !== 'SQLITE_BUSY_SNAPSHOT';
 };
 
-// The outbox thread's connection holds the write lock for 1 to 10 ms at a time: the first tries come at once, then
-// about 1 ms apart for the first 100 ms (pauses that doubled overshot its release by up to 16 ms), and only then back off
-// to at most 20 ms apart, for a lock another process may hold for seconds.
+// The outbox thread's connection holds the write lock for 1 to 10 ms at a time: tries come about 1 ms apart for the
+// first 100 ms (doubling pauses came 7 to 10 ms late), then up to 20 ms apart, for another process's lock of seconds.
 const pause = (attempt: number, waitedMs: number) =>
   new Promise((resolve) =>
     attempt < 3

@@ -1,6 +1,4 @@
 // The outbox's own thread: its rendering, SMTP traffic and bookkeeping never take turns with the request path.
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { systemClock } from './clock.ts';
 import { loadConfig } from './config.ts';
@@ -11,18 +9,17 @@ import { createMailTransport } from './mail/transport.ts';
 import type { OutcomeEvent, OutcomeName } from './outbox/outbox-types.ts';
 import { startOutbox } from './start-outbox.ts';
 import { type FromOutboxThread, OUTBOX_NICE, type ToOutboxThread } from './start-outbox-thread.ts';
+import { currentThreadId, lowerThreadPriority } from './thread-priority.ts';
 
 // Below the request thread in the scheduler: under a burst the CPU goes to answering visitors first.
-try {
-  setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), OUTBOX_NICE);
-} catch {
-  // Elsewhere (no /proc/thread-self) the thread keeps the process's priority.
-}
+const priority = lowerThreadPriority(currentThreadId(), OUTBOX_NICE);
 
 const port = parentPort!;
 const post = (msg: FromOutboxThread) => port.postMessage(msg);
 const config = loadConfig((workerData as { env: Record<string, string | undefined> }).env);
 const logger = createLogger(config.LOG_LEVEL);
+if (priority === 'nice')
+  logger.info(`outbox thread at nice ${OUTBOX_NICE}: chrt (util-linux) could not give it idle priority`);
 const db = connect(config.databaseUrl, {
   poolSize: config.DB_POOL_SIZE,
   statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,

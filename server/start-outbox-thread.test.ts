@@ -61,6 +61,13 @@ describe('the outbox thread', () => {
       Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
     await until(() => readdirSync('/proc/self/task').some((t) => nice(t) === 10), 10_000, 'a thread at nice 10');
     expect(nice(String(process.pid))).toBe(0);
+    // ...and under the idle policy (5), which a waking request thread preempts at once.
+    const outboxTask = readdirSync('/proc/self/task').find((t) => nice(t) === 10)!;
+    await until(
+      () => /^policy\s*:\s*5$/m.test(readFileSync(`/proc/self/task/${outboxTask}/sched`, 'utf8')),
+      5000,
+      'SCHED_IDLE',
+    );
     const [mail] = await peer.waitFor(1, 20_000);
     expect(mail.parsed.messageId).toBe(`<lead-${id}@kunde.de>`);
     await until(() => outcomes.length > 0, 5000, 'the outcome message');

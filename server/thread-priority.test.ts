@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { currentThreadId, lowerThreadPriority } from './thread-priority.ts';
+
+// A thread that only waits, and tells its Linux thread id.
+const IDLE_THREAD = `
+  const { parentPort } = require('node:worker_threads');
+  parentPort.postMessage(Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()));
+  setInterval(() => {}, 1000);
+`;
+
+const policy = (tid: number) =>
+  Number(/^policy\s*:\s*(\d+)/m.exec(readFileSync(`/proc/self/task/${tid}/sched`, 'utf8'))?.[1]);
+const nice = (tid: number) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+const [SCHED_OTHER, SCHED_IDLE] = [0, 5];
+
+describe('lowerThreadPriority', () => {
+  let worker: Worker | undefined;
+  afterEach(async () => {
+    await worker?.terminate();
+  });
+  const startThread = () => {
+    worker = new Worker(IDLE_THREAD, { eval: true });
+    return new Promise<number>((resolve) => worker!.once('message', resolve));
+  };
+
+  it('puts the thread under the idle policy at the nice value, and leaves the calling thread as it was', async () => {
+    const tid = await startThread();
+    expect(lowerThreadPriority(tid, 10)).toBe('idle');
+    expect([policy(tid), nice(tid)]).toEqual([SCHED_IDLE, 10]);
+    expect([policy(process.pid), nice(process.pid)]).toEqual([SCHED_OTHER, 0]);
+    expect(currentThreadId()).toBe(process.pid);
+  });
+
+  it('keeps the nice value when chrt is missing', async () => {
+    const tid = await startThread();
+    expect(lowerThreadPriority(tid, 10, 'no-such-chrt')).toBe('nice');
+    expect([policy(tid), nice(tid)]).toEqual([SCHED_OTHER, 10]);
+  });
+
+  it('changes nothing without a thread id', () => {
+    expect(lowerThreadPriority(undefined, 10)).toBe('unchanged');
+    expect(nice(process.pid)).toBe(0);
+  });
+});

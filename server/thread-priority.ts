@@ -1,0 +1,31 @@
+// A background thread's place in the Linux scheduler: below every thread that answers visitors.
+import { spawnSync } from 'node:child_process';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
+
+export type ThreadPriority = 'idle' | 'nice' | 'unchanged';
+
+/** The calling thread's id (Linux), or undefined where /proc/thread-self does not exist. */
+export function currentThreadId(): number | undefined {
+  try {
+    return Number(readlinkSync('/proc/thread-self').split('/').pop());
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Gives thread `tid` the nice value `nice`, then the SCHED_IDLE policy through util-linux's `chrt`: a waking
+ * request thread preempts an idle-policy thread at once, where against a niced one it may wait out its time slice.
+ * Node has no call for the policy; without `chrt` (or where it is refused) the nice value stays.
+ */
+export function lowerThreadPriority(tid: number | undefined, nice: number, chrt = 'chrt'): ThreadPriority {
+  if (tid === undefined) return 'unchanged';
+  try {
+    setPriority(tid, nice);
+  } catch {
+    return 'unchanged';
+  }
+  const r = spawnSync(chrt, ['--idle', '--pid', '0', String(tid)], { stdio: 'ignore', timeout: 5000 });
+  return r.status === 0 ? 'idle' : 'nice';
+}

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -10,6 +10,7 @@ import { type OutboxThreadOptions, startOutboxThread } from './start-outbox-thre
 import { JOB_KINDS } from './store/job-kinds.ts';
 import { insertLead } from './store/leads.ts';
 import { type SmtpPeer, startSmtpPeer } from './testing/smtp-peer.ts';
+import { SCHED_IDLE, threadNice, threadPolicy } from './testing/thread-sched.ts';
 import { until } from './testing/until.ts';
 
 const lead = { name: 'Anna Berg', email: 'anna@example.de', message: 'Bitte um Rückruf.', locale: 'de' as const };
@@ -57,17 +58,12 @@ describe('the outbox thread', () => {
     outbox.start();
     outbox.wake();
     // The thread runs below the request thread in the scheduler, which keeps its own priority.
-    const nice = (task: string) =>
-      Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
-    await until(() => readdirSync('/proc/self/task').some((t) => nice(t) === 10), 10_000, 'a thread at nice 10');
-    expect(nice(String(process.pid))).toBe(0);
-    // ...and under the idle policy (5), which a waking request thread preempts at once.
-    const outboxTask = readdirSync('/proc/self/task').find((t) => nice(t) === 10)!;
-    await until(
-      () => /^policy\s*:\s*5$/m.test(readFileSync(`/proc/self/task/${outboxTask}/sched`, 'utf8')),
-      5000,
-      'SCHED_IDLE',
-    );
+    const niced = () => readdirSync('/proc/self/task').find((t) => threadNice(t) === 10);
+    await until(() => niced() !== undefined, 10_000, 'a thread at nice 10');
+    expect(threadNice(process.pid)).toBe(0);
+    // ...and under the idle policy, which a waking request thread preempts at once.
+    const outboxTask = niced()!;
+    await until(() => threadPolicy(outboxTask) === SCHED_IDLE, 5000, 'SCHED_IDLE');
     const [mail] = await peer.waitFor(1, 20_000);
     expect(mail.parsed.messageId).toBe(`<lead-${id}@kunde.de>`);
     await until(() => outcomes.length > 0, 5000, 'the outcome message');

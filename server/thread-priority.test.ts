@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
+import { threadNice as nice, threadPolicy as policy, SCHED_IDLE, SCHED_OTHER } from './testing/thread-sched.ts';
 import { currentThreadId, lowerThreadPriority } from './thread-priority.ts';
 
 // A thread that only waits, and tells its Linux thread id.
@@ -9,11 +9,6 @@ const IDLE_THREAD = `
   parentPort.postMessage(Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()));
   setInterval(() => {}, 1000);
 `;
-
-const policy = (tid: number) =>
-  Number(/^policy\s*:\s*(\d+)/m.exec(readFileSync(`/proc/self/task/${tid}/sched`, 'utf8'))?.[1]);
-const nice = (tid: number) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
-const [SCHED_OTHER, SCHED_IDLE] = [0, 5];
 
 describe('lowerThreadPriority', () => {
   let worker: Worker | undefined;

@@ -10,6 +10,8 @@ const noStrace = spawnSync('strace', ['-V']).error;
 if (noStrace && process.env.CI === 'true') throw new Error('strace is missing; under CI=true the durability test runs');
 
 interface Call {
+  /** The thread's id. */
+  thread: number;
   start: number;
   end: number;
   name: string;
@@ -39,6 +41,7 @@ function calls(log: string): Call[] {
     const wal = text.includes('leads.db-wal>');
     const file = /^(?:<\.\.\. )?\w+\(\d+<([^>]*)>/.exec(text)?.[1];
     out.push({
+      thread: Number(pid),
       start: began?.start ?? at,
       end: at,
       name,
@@ -80,10 +83,14 @@ function unsyncedAcks(seen: Call[]): string[] {
   return acks.length ? problems : ['no ACK at all'];
 }
 
-/** The most syncs of the WAL under way at one moment; strace logs a call before the delay it injects on its exit. */
-function mostSyncsAtOnce(seen: Call[], delaySeconds: number): number {
+/**
+ * The most syncs of the WAL under way at one moment on the thread pool; strace logs a call before the delay it injects
+ * on its exit. SQLite's own syncs (a checkpoint's, the header's of a restarted WAL) run on the event loop's thread.
+ */
+function mostPoolSyncsAtOnce(seen: Call[], delaySeconds: number): number {
+  const eventLoop = seen.find((c) => c.ack !== undefined)?.thread;
   const syncs = seen
-    .filter((c) => c.wal && /^f(data)?sync$/.test(c.name))
+    .filter((c) => c.wal && /^f(data)?sync$/.test(c.name) && c.thread !== eventLoop)
     .map((c) => ({ start: c.start, end: c.end + (c.text.includes('(DELAYED)') ? delaySeconds : 0) }));
   return Math.max(0, ...syncs.map((s) => syncs.filter((o) => o.start <= s.start && o.end > s.start).length));
 }
@@ -112,7 +119,7 @@ describe('a group commit is acknowledged only once its WAL is on disk', () => {
       expect(seen.filter((c) => c.ack !== undefined)).toHaveLength(80);
       expect(unsyncedAcks(seen)).toEqual([]);
       // A batch committed during a sync starts its own at once, but the thread pool never holds more than two.
-      expect(mostSyncsAtOnce(seen, 0.02)).toBe(2);
+      expect(mostPoolSyncsAtOnce(seen, 0.02)).toBe(2);
     },
   );
 });

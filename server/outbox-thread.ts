@@ -7,12 +7,16 @@ import { connect } from './db/connect.ts';
 import { createLogger } from './logger.ts';
 import { createMailTransport } from './mail/transport.ts';
 import type { OutcomeEvent, OutcomeName } from './outbox/outbox-types.ts';
+import { OutboxPriority } from './outbox-priority.ts';
 import { startOutbox } from './start-outbox.ts';
 import { type FromOutboxThread, OUTBOX_NICE, type ToOutboxThread } from './start-outbox-thread.ts';
 import { currentThreadId, lowerThreadPriority } from './thread-priority.ts';
 
 // Below the request thread in the scheduler: under a burst the CPU goes to answering visitors first.
-const priority = lowerThreadPriority(currentThreadId(), OUTBOX_NICE);
+const tid = currentThreadId();
+const priority = lowerThreadPriority(tid, OUTBOX_NICE);
+// Idle only while visitors send leads: with none, the mail goes out at the nice value.
+const following = priority === 'idle' && tid !== undefined ? new OutboxPriority(tid) : undefined;
 
 const port = parentPort!;
 const post = (msg: FromOutboxThread) => port.postMessage(msg);
@@ -43,17 +47,26 @@ const outbox = startOutbox({ config, db, clock: systemClock, logger, transport, 
 const checkpoints = startCheckpoints(db, logger);
 
 port.on('message', (msg: ToOutboxThread) => {
-  if (msg.type === 'start') outbox.start();
-  else if (msg.type === 'wake') outbox.wake();
-  else if (msg.type === 'yield') outbox.setYielding(msg.yielding);
-  else if (msg.type === 'drain') void outbox.drainOnce().then((sent) => post({ type: 'drained', sent }));
-  else if (msg.type === 'stop')
-    void (async () => {
-      await outbox.stop();
-      checkpoints.stop();
-      transport.close();
-      await db.kysely.destroy();
-      post({ type: 'stopped' });
-    })();
+  switch (msg.type) {
+    case 'start':
+      return outbox.start();
+    case 'wake':
+      following?.visitorActive();
+      return outbox.wake();
+    case 'yield':
+      following?.hold(msg.yielding);
+      return outbox.setYielding(msg.yielding);
+    case 'drain':
+      return void outbox.drainOnce().then((sent) => post({ type: 'drained', sent }));
+    case 'stop':
+      return void (async () => {
+        await outbox.stop();
+        following?.stop();
+        checkpoints.stop();
+        transport.close();
+        await db.kysely.destroy();
+        post({ type: 'stopped' });
+      })();
+  }
 });
 post({ type: 'ready' });

@@ -10,7 +10,7 @@ import { type OutboxThreadOptions, startOutboxThread } from './start-outbox-thre
 import { JOB_KINDS } from './store/job-kinds.ts';
 import { insertLead } from './store/leads.ts';
 import { type SmtpPeer, startSmtpPeer } from './testing/smtp-peer.ts';
-import { SCHED_IDLE, threadNice, threadPolicy } from './testing/thread-sched.ts';
+import { SCHED_IDLE, SCHED_OTHER, threadNice, threadPolicy } from './testing/thread-sched.ts';
 import { until } from './testing/until.ts';
 
 const lead = { name: 'Anna Berg', email: 'anna@example.de', message: 'Bitte um Rückruf.', locale: 'de' as const };
@@ -99,21 +99,25 @@ describe('the outbox thread', () => {
     await outbox.stop();
   });
 
-  it('claims nothing while the request thread has it yield, is sent no wake meanwhile, and mails the lead after', {
+  it('claims nothing, gets no wake and stays under the idle policy while it yields, and mails the lead after', {
     timeout: 30_000,
   }, async () => {
     peer ??= await startSmtpPeer();
     const dir = mkdtempSync(join(tmpdir(), 'bl-thread-yield-'));
     const id = await storeLead(dir);
     const before = peer.mails.length;
+    const tasks = new Set(readdirSync('/proc/self/task'));
     const outbox = startOutboxThread({ logger: capturedLogger().logger, env: env(dir, peer.url) });
     await outbox.ready;
     outbox.setYielding(true);
     outbox.start();
     const posted = vi.spyOn(Worker.prototype, 'postMessage');
     outbox.wake();
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 2500));
     expect(peer.mails.length).toBe(before);
+    // A burst sends no wakes, yet it is visitors: the thread stays under the idle policy past the quiet second.
+    const task = readdirSync('/proc/self/task').find((t) => !tasks.has(t) && threadNice(t) === 10)!;
+    expect(threadPolicy(task)).toBe(SCHED_IDLE);
     // Under a burst every turn of the event loop stores leads: none of them costs a message to a thread that waits.
     expect(posted.mock.calls.map(([msg]) => (msg as { type: string }).type)).not.toContain('wake');
     posted.mockRestore();
@@ -123,6 +127,25 @@ describe('the outbox thread', () => {
       15_000,
       'the mail',
     );
+    await outbox.stop();
+  });
+
+  it('leaves the idle policy for the normal one at nice 10 once no lead came for a second, and takes it at the next', {
+    timeout: 30_000,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bl-thread-quiet-'));
+    await storeLead(dir);
+    const before = new Set(readdirSync('/proc/self/task'));
+    const outbox = startOutboxThread({ logger: capturedLogger().logger, env: env(dir, 'smtp://127.0.0.1:9') });
+    await outbox.ready;
+    const task = readdirSync('/proc/self/task').find((t) => !before.has(t) && threadNice(t) === 10)!;
+    expect(threadPolicy(task)).toBe(SCHED_IDLE);
+    // No visitor: the mail should not wait behind every other process on the machine.
+    await until(() => threadPolicy(task) === SCHED_OTHER, 5000, 'SCHED_OTHER after a quiet second');
+    expect(threadNice(task)).toBe(10);
+    // A stored lead wakes the outbox, and a visitor is back: below every thread that answers one.
+    outbox.wake();
+    await until(() => threadPolicy(task) === SCHED_IDLE, 2000, 'SCHED_IDLE at the next lead');
     await outbox.stop();
   });
 });

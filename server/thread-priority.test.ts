@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { threadNice as nice, threadPolicy as policy, SCHED_IDLE, SCHED_OTHER } from './testing/thread-sched.ts';
-import { currentThreadId, lowerThreadPriority } from './thread-priority.ts';
+import { currentThreadId, lowerThreadPriority, setThreadPolicy } from './thread-priority.ts';
 
 // A thread that only waits, and tells its Linux thread id.
 const IDLE_THREAD = `
@@ -37,5 +37,16 @@ describe('lowerThreadPriority', () => {
   it('changes nothing without a thread id', () => {
     expect(lowerThreadPriority(undefined, 10)).toBe('unchanged');
     expect(nice(process.pid)).toBe(0);
+  });
+
+  it('moves a thread to the normal policy and back to idle, keeping its nice value', async () => {
+    const tid = await startThread();
+    lowerThreadPriority(tid, 10);
+    expect(await setThreadPolicy(tid, 'other')).toBe(true);
+    expect([policy(tid), nice(tid)]).toEqual([SCHED_OTHER, 10]);
+    expect(await setThreadPolicy(tid, 'idle')).toBe(true);
+    expect([policy(tid), nice(tid)]).toEqual([SCHED_IDLE, 10]);
+    expect(await setThreadPolicy(tid, 'other', 'no-such-chrt')).toBe(false);
+    expect(policy(tid)).toBe(SCHED_IDLE);
   });
 });

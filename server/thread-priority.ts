@@ -1,5 +1,5 @@
 // A background thread's place in the Linux scheduler: below every thread that answers visitors.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
@@ -28,4 +28,11 @@ export function lowerThreadPriority(tid: number | undefined, nice: number, chrt 
   }
   const r = spawnSync(chrt, ['--idle', '--pid', '0', String(tid)], { stdio: 'ignore', timeout: 5000 });
   return r.status === 0 ? 'idle' : 'nice';
+}
+
+/** Moves thread `tid` between the idle policy and the normal one (keeping its nice value); resolves with success. */
+export function setThreadPolicy(tid: number, policy: 'idle' | 'other', chrt = 'chrt'): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile(chrt, [`--${policy}`, '--pid', '0', String(tid)], { timeout: 5000 }, (err) => resolve(!err));
+  });
 }

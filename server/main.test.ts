@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ServerProcess, startServerProcess } from './testing/server-process.ts';
+import { until } from './testing/until.ts';
 
 const lead = { name: 'Anna Schäfer', email: 'anna@example.de', message: 'Bitte rufen Sie mich an.' };
 const dataDir = () => mkdtempSync(join(tmpdir(), 'bl-main-'));
@@ -26,6 +27,20 @@ describe('server process', () => {
     expect(out).toMatch(/admin:/);
     const health = await fetch(`${proc.url}/healthz`);
     expect(health.status).toBe(200);
+  });
+
+  it('keeps its other threads below the request thread, the outbox thread lowest', async () => {
+    proc = await startServerProcess({ DATA_DIR: dataDir() });
+    const pid = proc.child.pid!;
+    const niceOf = (task: string) =>
+      Number(readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+    const others = () => readdirSync(`/proc/${pid}/task`).filter((task) => Number(task) !== pid);
+    const nices = () => others().map(niceOf);
+    // The outbox thread starts after the server listens, and sets its own nice value.
+    const settled = () => nices().every((n) => n >= 5) && nices().includes(10);
+    await until(settled, 10_000, 'every other thread at nice 5 or more, and one at 10');
+    expect(niceOf(String(pid))).toBe(0);
+    expect(nices().filter((n) => n === 10)).toHaveLength(1);
   });
 
   it('refuses to start on a wrong setting and names the variable and the fix', () => {

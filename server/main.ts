@@ -9,6 +9,7 @@ import { connect, type Db, sqlitePath } from './db/connect.ts';
 import { guardAgainstFreshDatabase, MissingDatabaseError, markDatabaseCreated } from './db/fresh-guard.ts';
 import { migrate } from './db/migrate.ts';
 import { ERROR_CODES } from './errors.ts';
+import { keepHelpersBelow } from './helper-threads.ts';
 import { createLogger } from './logger.ts';
 import { mailTimeouts } from './mail/timeouts.ts';
 import { describeMailTransport } from './mail/transport.ts';
@@ -107,6 +108,7 @@ async function main() {
   });
   const server = serve({ fetch: untilReady(app.fetch, () => ready), port: config.PORT, hostname: config.HOST });
   await new Promise<void>((resolve) => server.once('listening', resolve));
+  const helpers = keepHelpersBelow();
   await migrate(db);
   ready = true;
   outbox.start();
@@ -133,6 +135,7 @@ async function main() {
     // Stop taking requests and let those in flight finish, then let the worker finish the mail it is sending.
     await closeServer(server);
     load.stop();
+    helpers.stop();
     retention.stop();
     await outbox.stop();
     await db.kysely.destroy();

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { threadNice as nice, threadPolicy as policy, SCHED_IDLE, SCHED_OTHER } from './testing/thread-sched.ts';
-import { currentThreadId, lowerThreadPriority, setThreadPolicy } from './thread-priority.ts';
+import { currentThreadId, lowerOtherThreads, lowerThreadPriority, setThreadPolicy } from './thread-priority.ts';
 
 // A thread that only waits, and tells its Linux thread id.
 const IDLE_THREAD = `
@@ -48,5 +48,19 @@ describe('lowerThreadPriority', () => {
     expect([policy(tid), nice(tid)]).toEqual([SCHED_IDLE, 10]);
     expect(await setThreadPolicy(tid, 'other', 'no-such-chrt')).toBe(false);
     expect(policy(tid)).toBe(SCHED_IDLE);
+  });
+});
+
+describe('lowerOtherThreads', () => {
+  it('lowers every other thread of the process to the nice value, keeps the calling thread and a lower one', async () => {
+    const started = [new Worker(IDLE_THREAD, { eval: true }), new Worker(IDLE_THREAD, { eval: true })];
+    const [helper, background] = await Promise.all(
+      started.map((w) => new Promise<number>((resolve) => w.once('message', resolve))),
+    );
+    lowerThreadPriority(background, 10);
+    expect(lowerOtherThreads(5)).toBeGreaterThan(0);
+    expect([nice(process.pid), nice(helper), nice(background)]).toEqual([0, 5, 10]);
+    expect(lowerOtherThreads(5)).toBe(0);
+    await Promise.all(started.map((w) => w.terminate()));
   });
 });

@@ -1,7 +1,7 @@
 // A background thread's place in the Linux scheduler: below every thread that answers visitors.
 import { execFile, spawnSync } from 'node:child_process';
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 
 export type ThreadPriority = 'idle' | 'nice' | 'unchanged';
 
@@ -35,4 +35,26 @@ export function setThreadPolicy(tid: number, policy: 'idle' | 'other', chrt = 'c
   return new Promise((resolve) => {
     execFile(chrt, [`--${policy}`, '--pid', '0', String(tid)], { timeout: 5000 }, (err) => resolve(!err));
   });
+}
+
+/** Gives every other thread of this process a nice value of at least `nice` (a lower one stays); how many it lowered. */
+export function lowerOtherThreads(nice: number): number {
+  const self = currentThreadId();
+  let tasks: string[];
+  try {
+    tasks = readdirSync('/proc/self/task');
+  } catch {
+    return 0;
+  }
+  let lowered = 0;
+  for (const tid of tasks.map(Number)) {
+    try {
+      if (tid === self || getPriority(tid) >= nice) continue;
+      setPriority(tid, nice);
+      lowered++;
+    } catch {
+      // A thread that ended meanwhile, or a system that refuses: it keeps its priority.
+    }
+  }
+  return lowered;
 }

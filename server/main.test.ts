@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ServerProcess, startServerProcess } from './testing/server-process.ts';
+import { threadNice } from './testing/thread-sched.ts';
 import { until } from './testing/until.ts';
 
 const lead = { name: 'Anna Schäfer', email: 'anna@example.de', message: 'Bitte rufen Sie mich an.' };
@@ -32,8 +33,7 @@ describe('server process', () => {
   it('keeps its other threads below the request thread, the outbox thread lowest', async () => {
     proc = await startServerProcess({ DATA_DIR: dataDir() });
     const pid = proc.child.pid!;
-    const niceOf = (task: string) =>
-      Number(readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+    const niceOf = (task: string) => threadNice(task, pid);
     const others = () => readdirSync(`/proc/${pid}/task`).filter((task) => Number(task) !== pid);
     const nices = () => others().map(niceOf);
     // The outbox thread starts after the server listens, and sets its own nice value.

@@ -37,7 +37,10 @@ export function setThreadPolicy(tid: number, policy: 'idle' | 'other', chrt = 'c
   });
 }
 
-/** Gives every other thread of this process a nice value of at least `nice` (a lower one stays); how many it lowered. */
+/**
+ * Gives every other thread of this process a nice value of at least `nice` (one already lower in priority keeps its
+ * own); returns how many it lowered.
+ */
 export function lowerOtherThreads(nice: number): number {
   const self = currentThreadId();
   let tasks: string[];

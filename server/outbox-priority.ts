@@ -13,9 +13,14 @@ export class OutboxPriority {
   private switching = false;
   private lastLeadAt = Date.now();
   private held = false;
+  private stopped = false;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly tid: number) {
+  constructor(
+    private readonly tid: number,
+    private readonly onRefused: () => void = () => {},
+    private readonly chrt = 'chrt',
+  ) {
     this.timer = setInterval(() => this.follow(), VISITORS_QUIET_MS / 2);
     this.timer.unref();
   }
@@ -34,17 +39,23 @@ export class OutboxPriority {
 
   stop(): void {
     clearInterval(this.timer);
+    this.stopped = true;
   }
 
   private follow(): void {
     const wanted = this.held || Date.now() - this.lastLeadAt < VISITORS_QUIET_MS ? 'idle' : 'other';
-    if (wanted === this.policy || this.switching) return;
+    if (wanted === this.policy || this.switching || this.stopped) return;
     this.switching = true;
-    void setThreadPolicy(this.tid, wanted).then((ok) => {
+    void setThreadPolicy(this.tid, wanted, this.chrt).then((ok) => {
       this.switching = false;
-      // A refused switch leaves the policy as it was, and the next tick tries again.
-      if (ok) this.policy = wanted;
-      if (ok) this.follow();
+      if (ok) {
+        this.policy = wanted;
+        this.follow();
+        return;
+      }
+      // Without CAP_SYS_NICE Linux lets a thread into the idle policy but not out again: it stays, asked no more.
+      this.stop();
+      this.onRefused();
     });
   }
 }

@@ -15,8 +15,6 @@ import { currentThreadId, lowerThreadPriority } from './thread-priority.ts';
 // Below the request thread in the scheduler: under a burst the CPU goes to answering visitors first.
 const tid = currentThreadId();
 const priority = lowerThreadPriority(tid, OUTBOX_NICE);
-// Idle only while visitors send leads: with none, the mail goes out at the nice value.
-const following = priority === 'idle' && tid !== undefined ? new OutboxPriority(tid) : undefined;
 
 const port = parentPort!;
 const post = (msg: FromOutboxThread) => port.postMessage(msg);
@@ -24,6 +22,10 @@ const config = loadConfig((workerData as { env: Record<string, string | undefine
 const logger = createLogger(config.LOG_LEVEL);
 if (priority === 'nice')
   logger.info(`outbox thread at nice ${OUTBOX_NICE}: chrt (util-linux) could not give it idle priority`);
+const refused = () =>
+  logger.info('outbox thread keeps the idle policy without visitors too: leaving it needs CAP_SYS_NICE');
+// Idle only while visitors send leads: with none, the mail goes out at the nice value.
+const following = priority === 'idle' && tid !== undefined ? new OutboxPriority(tid, refused) : undefined;
 const db = connect(config.databaseUrl, {
   poolSize: config.DB_POOL_SIZE,
   statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,

@@ -1,7 +1,7 @@
 import { lowerOtherThreads } from './thread-priority.ts';
 
 // Below the request thread, above the outbox thread (nice 10, and the idle policy while visitors send leads).
-export const HELPER_NICE = 5;
+const HELPER_NICE = 5;
 // libuv starts its pool's threads at their first use: a later look catches them.
 const LOOK_EVERY_MS = 5000;
 

@@ -5,6 +5,10 @@ import { getPriority, setPriority } from 'node:os';
 
 export type ThreadPriority = 'idle' | 'nice' | 'unchanged';
 
+// One call of util-linux's chrt setting thread `tid`'s policy (priority 0, the only one these policies take).
+const chrtArgs = (policy: 'idle' | 'other', tid: number) => [`--${policy}`, '--pid', '0', String(tid)];
+const CHRT_TIMEOUT_MS = 5000;
+
 /** The calling thread's id (Linux), or undefined where /proc/thread-self does not exist. */
 export function currentThreadId(): number | undefined {
   try {
@@ -26,14 +30,14 @@ export function lowerThreadPriority(tid: number | undefined, nice: number, chrt 
   } catch {
     return 'unchanged';
   }
-  const r = spawnSync(chrt, ['--idle', '--pid', '0', String(tid)], { stdio: 'ignore', timeout: 5000 });
+  const r = spawnSync(chrt, chrtArgs('idle', tid), { stdio: 'ignore', timeout: CHRT_TIMEOUT_MS });
   return r.status === 0 ? 'idle' : 'nice';
 }
 
 /** Moves thread `tid` between the idle policy and the normal one (keeping its nice value); resolves with success. */
 export function setThreadPolicy(tid: number, policy: 'idle' | 'other', chrt = 'chrt'): Promise<boolean> {
   return new Promise((resolve) => {
-    execFile(chrt, [`--${policy}`, '--pid', '0', String(tid)], { timeout: 5000 }, (err) => resolve(!err));
+    execFile(chrt, chrtArgs(policy, tid), { timeout: CHRT_TIMEOUT_MS }, (err) => resolve(!err));
   });
 }
 
